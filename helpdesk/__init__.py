@@ -1,0 +1,1 @@
+"""lpse-helpdesk: the LPSE Kabupaten Karawang helpdesk bot."""

@@ -1,0 +1,74 @@
+"""The typed record of what the bot concluded about one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AttachmentVerdict:
+    """What one attached file (or zip member) is, and why it was refused, if it was.
+
+    `problem` is a short English reason; `problem_code` a stable id the replies
+    translate (e.g. "empty", "corrupt", "type_mismatch", "dangerous", "encrypted",
+    "too_large").
+    """
+
+    filename: str
+    documents: tuple[str, ...]
+    problem: str | None = None
+    problem_code: str | None = None
+    sha256: str = ""
+    size: int = 0
+    content_type: str = ""
+    container: str | None = None  # the archive this member came from
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "documents": list(self.documents),
+            "problem": self.problem,
+        }
+
+
+@dataclass
+class Decision:
+    """Filled by the DECIDE steps in order; read by the ACT steps.
+
+    Its JSON is exactly what `helpdesk check --json` prints (DOMAIN.md), plus `reasons`.
+    """
+
+    kind: str = "other"
+    schedule_change: bool = False
+    missing: list[str] = field(default_factory=list)
+    attachments: list[AttachmentVerdict] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    ticket_ref: str | None = None
+    holds_credentials: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def automatic(self) -> bool:
+        return self.kind == "automatic"
+
+    def because(self, reason: str) -> None:
+        """Record one line of evidence for staff ("why did the bot do that?")."""
+        self.reasons.append(reason)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "schedule_change": self.schedule_change,
+            "complete": self.complete,
+            "missing": list(self.missing),
+            "attachments": [a.to_json() for a in self.attachments],
+            "fields": dict(self.fields),
+            "ticket_ref": self.ticket_ref,
+            "holds_credentials": self.holds_credentials,
+            "reasons": list(self.reasons),
+        }

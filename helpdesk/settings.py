@@ -1,0 +1,158 @@
+"""Typed settings, loaded once from `settings.toml` and passed explicitly.
+
+`load_settings(path)` validates every key; a missing, misspelled or wrong key raises
+ConfigError naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from helpdesk.errors import ConfigError
+
+DEFAULT_SETTINGS_FILE = "settings.toml"
+Security = Literal["none", "starttls", "ssl"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HelpdeskSection(_Section):
+    address: str = "lpse@karawangkab.go.id"
+    name: str = "Helpdesk LPSE Kabupaten Karawang"
+    ticket_prefix: str = Field(default="HD", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
+    data_dir: Path = Path("data")
+    # Domain of our own Message-IDs; empty means the domain of `address`.
+    message_id_domain: str = ""
+    # Mail that reached the mailbox before this moment becomes a ticket without an answer.
+    answer_mail_since: datetime | None = None
+    # Largest attachment (bytes) we inspect and accept.
+    max_attachment_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    # Secret for the signature in our Message-IDs; empty: generated once in data_dir.
+    secret: str = ""
+
+    @field_validator("address")
+    @classmethod
+    def _address_has_domain(cls, value: str) -> str:
+        if "@" not in value or value.startswith("@") or value.endswith("@"):
+            raise ValueError("must be an e-mail address such as lpse@karawangkab.go.id")
+        return value.lower()
+
+    @property
+    def own_domain(self) -> str:
+        return self.message_id_domain or self.address.rsplit("@", 1)[1]
+
+
+class MailboxSection(_Section):
+    source: Literal["imap", "maildir"] = "maildir"
+    path: Path = Path("data/maildir")
+
+
+class ImapSection(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=143, gt=0, lt=65536)
+    security: Security = "starttls"
+    user: str = ""
+    password: str = ""
+    folder: str = "INBOX"
+    processed_folder: str = ""
+    quarantine_folder: str = ""
+    # Seconds between full re-sweeps of the folder, a safety net beside IDLE.
+    sweep_interval: float = Field(default=300.0, gt=0)
+    # Poll interval when the server has no IDLE.
+    poll_interval: float = Field(default=30.0, gt=0)
+    timeout: float = Field(default=60.0, gt=0)
+
+
+class SmtpSection(_Section):
+    transport: Literal["smtp", "file"] = "file"
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, gt=0, lt=65536)
+    security: Security = "none"
+    user: str = ""
+    password: str = ""
+    dir: Path = Path("data/outbox")
+    timeout: float = Field(default=60.0, gt=0)
+    # Envelope sender of our answers: a bounce address that never answers.
+    envelope_from: str = ""
+    # A failed answer is retried with backoff for at least this long.
+    retry_hours: float = Field(default=48.0, ge=24.0)
+
+
+class DatabaseSection(_Section):
+    url: str = ""
+
+
+class Settings(_Section):
+    helpdesk: HelpdeskSection = HelpdeskSection()
+    mailbox: MailboxSection = MailboxSection()
+    imap: ImapSection = ImapSection()
+    smtp: SmtpSection = SmtpSection()
+    database: DatabaseSection = DatabaseSection()
+    source_path: str = Field(default="", exclude=True)
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.helpdesk.data_dir / 'helpdesk.sqlite3'}"
+
+
+def _key_of(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def settings_from_dict(raw: dict[str, object], *, path: str = "<settings>") -> Settings:
+    """Validate a parsed TOML mapping; relative paths are taken from the file's folder."""
+    try:
+        settings = Settings.model_validate({**raw, "source_path": path})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = _key_of(first["loc"])
+        if first["type"] == "extra_forbidden":
+            raise ConfigError("unknown key (misspelled?)", key=key, path=path) from exc
+        raise ConfigError(first["msg"], key=key, path=path) from exc
+    return _resolve_paths(settings, Path(path).parent if path != "<settings>" else Path.cwd())
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def absolute(p: Path) -> Path:
+        return p if p.is_absolute() else (base / p)
+
+    return settings.model_copy(
+        update={
+            "helpdesk": settings.helpdesk.model_copy(
+                update={"data_dir": absolute(settings.helpdesk.data_dir)}
+            ),
+            "mailbox": settings.mailbox.model_copy(update={"path": absolute(settings.mailbox.path)}),
+            "smtp": settings.smtp.model_copy(update={"dir": absolute(settings.smtp.dir)}),
+        }
+    )
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from `path`, $HELPDESK_SETTINGS, or ./settings.toml, in that order.
+
+    HELPDESK_IMAP_PASSWORD and HELPDESK_SMTP_PASSWORD override the file's passwords.
+    """
+    chosen = Path(path or os.environ.get("HELPDESK_SETTINGS") or DEFAULT_SETTINGS_FILE)
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            "settings file not found; copy settings.toml or set HELPDESK_SETTINGS",
+            path=str(chosen),
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(chosen)) from exc
+    for section, variable in (("imap", "HELPDESK_IMAP_PASSWORD"), ("smtp", "HELPDESK_SMTP_PASSWORD")):
+        if os.environ.get(variable):
+            table = raw.setdefault(section, {})
+            if isinstance(table, dict):
+                table["password"] = os.environ[variable]
+    return settings_from_dict(raw, path=str(chosen.resolve()))

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs (Dovecot from Debian, the project and its test
+# extras into .venv) and runs the whole suite. Usage: bash tests/run.sh [pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+  echo "Installing Dovecot (Debian package dovecot-imapd) for the IMAP tests..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+
+.venv/bin/ruff check helpdesk parsers replies tests bench
+.venv/bin/python -m pytest -q "$@"
