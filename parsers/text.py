@@ -1,0 +1,156 @@
+"""Plain text out of the files and HTML that mail carries: PDF, DOCX, XLSX and HTML bodies.
+
+Every reader returns a list of "pages" (one string per PDF page, one for a DOCX, one per
+XLSX sheet) and raises `UnreadableFileError` when the file does not open.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from html.parser import HTMLParser
+from typing import Any
+
+# Caps keep one message well under a few tens of milliseconds; the titles we look for
+# are always near the top of a page, and forms are short.
+MAX_PDF_PAGES = 12
+MAX_PAGE_CHARS = 6000
+MAX_XLSX_ROWS = 400
+MAX_XLSX_COLUMNS = 30
+
+
+class UnreadableFileError(ValueError):
+    """A PDF, DOCX or XLSX that its library cannot open (corrupt, truncated, encrypted)."""
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Text of the first pages of a PDF: `["FORMULIR PERMINTAAN ...", "BERITA ACARA ..."]`."""
+    from pypdf import PdfReader  # imported here: pypdf is slow to import and rarely needed
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise UnreadableFileError("the PDF is password-protected")
+            pages = []
+            for page in reader.pages[:MAX_PDF_PAGES]:
+                pages.append((page.extract_text() or "")[:MAX_PAGE_CHARS])
+    except UnreadableFileError:
+        raise
+    except Exception as exc:  # pypdf raises many unrelated types on broken files
+        raise UnreadableFileError(f"the PDF does not open ({type(exc).__name__})") from exc
+    return pages
+
+
+def docx_pages(data: bytes) -> list[str]:
+    """Paragraphs then table rows of a DOCX, as one page: `["SURAT ...\\nNama\\tBudi"]`."""
+    import docx  # python-docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append("\t".join(_unique_cells(cell.text for cell in row.cells)))
+    except Exception as exc:  # python-docx raises KeyError, BadZipFile, lxml errors...
+        raise UnreadableFileError(f"the DOCX does not open ({type(exc).__name__})") from exc
+    return ["\n".join(lines)[: MAX_PAGE_CHARS * 4]]
+
+
+def _unique_cells(texts: Iterable[str]) -> list[str]:
+    """Cell texts of one row without the repeats that merged cells produce."""
+    seen: list[str] = []
+    for text in texts:
+        if not seen or seen[-1] != text:
+            seen.append(text)
+    return seen
+
+
+def xlsx_pages(data: bytes) -> list[str]:
+    """Every non-empty cell of every sheet, one row a line, cells split by tabs."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                pages = [_sheet_text(sheet) for sheet in book.worksheets]
+            finally:
+                book.close()
+    except Exception as exc:  # lxml and openpyxl internals raise their own types
+        raise UnreadableFileError(f"the XLSX does not open ({type(exc).__name__})") from exc
+    return pages
+
+
+def _sheet_text(sheet: Any) -> str:
+    rows = sheet.iter_rows(max_row=MAX_XLSX_ROWS, max_col=MAX_XLSX_COLUMNS, values_only=True)
+    lines = []
+    for row in rows:
+        cells = [cell_text(value) for value in row if value is not None]
+        cells = [cell for cell in cells if cell]
+        if cells:
+            lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def cell_text(value: object) -> str:
+    """One spreadsheet value as text; whole floats lose their `.0` (codes are numbers)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return (
+            value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else value.date().isoformat()
+        )
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_BLOCK_TAGS = frozenset(
+    "p div br tr li ul ol table h1 h2 h3 h4 h5 h6 blockquote pre hr section article"
+    " header footer address dt dd".split()
+)
+_SKIP_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template"})
+
+
+class _HtmlText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML body: block elements become lines, scripts/styles vanish."""
+    parser = _HtmlText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # html.parser is lenient; this only guards pathological input
+        return re.sub(r"<[^>]*>", " ", html)
+    text = "".join(parser.parts).replace("\xa0", " ")
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
