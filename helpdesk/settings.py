@@ -129,7 +129,9 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
             "helpdesk": settings.helpdesk.model_copy(
                 update={"data_dir": absolute(settings.helpdesk.data_dir)}
             ),
-            "mailbox": settings.mailbox.model_copy(update={"path": absolute(settings.mailbox.path)}),
+            "mailbox": settings.mailbox.model_copy(
+                update={"path": absolute(settings.mailbox.path)}
+            ),
             "smtp": settings.smtp.model_copy(update={"dir": absolute(settings.smtp.dir)}),
         }
     )
@@ -150,7 +152,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=str(chosen)) from exc
-    for section, variable in (("imap", "HELPDESK_IMAP_PASSWORD"), ("smtp", "HELPDESK_SMTP_PASSWORD")):
+    for section, variable in (
+        ("imap", "HELPDESK_IMAP_PASSWORD"),
+        ("smtp", "HELPDESK_SMTP_PASSWORD"),
+    ):
         if os.environ.get(variable):
             table = raw.setdefault(section, {})
             if isinstance(table, dict):

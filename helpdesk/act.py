@@ -1,0 +1,237 @@
+"""The ACT side of the pipeline: what is written for one decided message.
+
+Each step takes the Act record and adds rows to its session; none commits. The
+runner commits them together, so a ticket never exists without its answer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from replies.render import AnswerContext, first_answer_event, render_answer
+from sqlmodel import Session
+
+from helpdesk.decision import Decision
+from helpdesk.mailbox import RawMessage
+from helpdesk.message_ids import make_message_id, ticket_of_message_id
+from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
+from helpdesk.outbox import build_answer, queue_answer
+from helpdesk.requirements import missing_documents
+from helpdesk.settings import Settings
+from helpdesk.storage import sha256_hex, store_blob
+from helpdesk.tickets import documents_on_ticket, find_ticket, next_ref
+from parsers.types import ParsedMessage
+
+
+@dataclass
+class Act:
+    """Everything the ACT steps share for one message."""
+
+    session: Session
+    settings: Settings
+    secret: bytes
+    raw: RawMessage
+    raw_path: str
+    dedup_key: str
+    message: ParsedMessage
+    decision: Decision
+    inbound: InboundMessage | None = None
+    ticket: Ticket | None = None
+    answer_event: str | None = None
+    joined: bool = False  # the message is a follow-up of an existing ticket
+
+
+def record_message(act: Act) -> None:
+    """Store the message row; its unique dedup_key makes a second copy fail to commit."""
+    m = act.message
+    act.inbound = InboundMessage(
+        dedup_key=act.dedup_key,
+        location=act.raw.location,
+        message_id=m.message_id,
+        sender=m.sender.address,
+        subject=m.subject[:500],
+        kind=act.decision.kind,
+        raw_sha256=sha256_hex(act.raw.data),
+        raw_path=act.raw_path,
+        received_at=_naive_utc(act.raw.internal_date),
+    )
+    act.session.add(act.inbound)
+    act.session.flush()
+
+
+def record_ticket(act: Act) -> None:
+    """Open a new ticket, or join the trusted ticket a follow-up names."""
+    if act.decision.automatic:
+        return  # never a ticket, never an answer, never a state change
+    existing = _trusted_followup_ticket(act)
+    if existing is not None:
+        _join(act, existing)
+    else:
+        _open(act)
+    assert act.inbound is not None
+    act.inbound.ticket_id = act.ticket.id if act.ticket else None
+    act.session.add(act.inbound)
+
+
+def store_attachments(act: Act) -> None:
+    """Keep every attachment's bytes (content-addressed) and its verdict on the ticket."""
+    if act.decision.automatic or act.inbound is None:
+        return
+    data_dir = act.settings.helpdesk.data_dir
+    stored = {
+        sha256_hex(a.data): store_blob(data_dir, "attachments", a.data)
+        for a in act.message.attachments
+    }
+    for verdict in act.decision.attachments:
+        act.session.add(
+            StoredAttachment(
+                message_row_id=act.inbound.id or 0,
+                ticket_id=act.ticket.id if act.ticket else None,
+                filename=verdict.filename[:300],
+                content_type=verdict.content_type,
+                size=verdict.size,
+                sha256=verdict.sha256,
+                stored_path=stored.get(verdict.sha256, ""),
+                documents=json.dumps(list(verdict.documents)),
+                problem=verdict.problem,
+                problem_code=verdict.problem_code,
+                container=verdict.container,
+            )
+        )
+    act.session.flush()
+    if act.joined and act.ticket is not None:
+        _refresh_missing(act, act.ticket)
+
+
+def queue_reply(act: Act) -> None:
+    """Render the answer this message deserves and add it to the outbox."""
+    if act.ticket is None or act.answer_event is None or act.inbound is None:
+        return
+    since = act.settings.helpdesk.answer_mail_since
+    arrived = act.raw.internal_date
+    if since is not None and arrived is not None and _naive_utc(arrived) < _naive_utc(since):
+        act.decision.because(f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered")
+        return
+    ticket = act.ticket
+    context = AnswerContext(
+        ticket_ref=ticket.ref,
+        kind=ticket.kind,
+        schedule_change=ticket.schedule_change,
+        request_subject=act.message.subject,
+        requester_name=act.message.sender.name,
+        received_at=act.raw.internal_date or utcnow(),
+        attachments=tuple(act.decision.attachments),
+        missing=tuple(json.loads(ticket.missing)),
+        fields=dict(act.decision.fields),
+        helpdesk_name=act.settings.helpdesk.name,
+        helpdesk_address=act.settings.helpdesk.address,
+    )
+    rendered = render_answer(act.answer_event, context)
+    message_id = make_message_id(
+        ref=ticket.ref, domain=act.settings.helpdesk.own_domain, secret=act.secret
+    )
+    raw = build_answer(
+        act.settings,
+        to_name=act.message.sender.name,
+        to_address=act.message.sender.address,
+        subject=rendered.subject,
+        body=rendered.body,
+        message_id=message_id,
+        in_reply_to=act.message.message_id,
+        references=act.message.references,
+    )
+    queue_answer(
+        act.session,
+        act.settings,
+        ticket=ticket,
+        event=act.answer_event,
+        cause_message_id=act.inbound.id,
+        recipient=act.message.sender.address,
+        subject=rendered.subject,
+        message_id=message_id,
+        raw=raw,
+    )
+    act.inbound.answered = True
+
+
+def _open(act: Act) -> None:
+    d, m, s = act.decision, act.message, act.settings
+    year = (act.raw.internal_date or datetime.now()).year
+    ticket = Ticket(
+        ref=next_ref(act.session, prefix=s.helpdesk.ticket_prefix, year=year),
+        kind=d.kind,
+        schedule_change=d.schedule_change,
+        status=_first_status(d),
+        requester_name=m.sender.name[:200],
+        requester_address=m.sender.address[:254],
+        subject=m.subject[:500],
+        kode_tender=d.fields.get("kode_tender"),
+        complete=d.complete,
+        missing=json.dumps(d.missing),
+        fields=json.dumps(d.fields),
+        reasons=json.dumps(d.reasons),
+        holds_credentials=d.holds_credentials,
+    )
+    if d.ticket_ref:
+        # A subject that names a ticket we cannot trust it to join: link, and let staff look.
+        ticket.linked_ref = d.ticket_ref
+        ticket.needs_staff = True
+        ticket.staff_note = f"names ticket {d.ticket_ref} but is not a trusted follow-up of it"
+    act.session.add(ticket)
+    act.session.flush()
+    act.ticket = ticket
+    act.answer_event = first_answer_event(d.kind, d.complete)
+
+
+def _join(act: Act, ticket: Ticket) -> None:
+    act.ticket, act.joined = ticket, True
+    act.decision.because(f"follow-up joins ticket {ticket.ref}")
+    ticket.holds_credentials = ticket.holds_credentials or act.decision.holds_credentials
+    ticket.updated_at = utcnow()
+    act.session.add(ticket)
+
+
+def _refresh_missing(act: Act, ticket: Ticket) -> None:
+    """After a follow-up's attachments are stored: recount the ticket's documents."""
+    was_complete = ticket.complete
+    missing = missing_documents(ticket.kind, documents_on_ticket(act.session, ticket))
+    ticket.missing, ticket.complete = json.dumps(missing), not missing
+    if ticket.complete and not was_complete:
+        ticket.status = "in_progress" if ticket.status == "awaiting_documents" else ticket.status
+        act.answer_event = "acknowledged"
+    elif not ticket.complete and act.message.attachments:
+        act.answer_event = "incomplete"
+    act.session.add(ticket)
+
+
+def _trusted_followup_ticket(act: Act) -> Ticket | None:
+    ref = act.decision.ticket_ref
+    if not ref:
+        return None
+    ticket = find_ticket(act.session, ref)
+    if ticket is None:
+        return None
+    domain = act.settings.helpdesk.own_domain
+    threaded = [act.message.in_reply_to or "", *act.message.references]
+    if any(
+        ticket_of_message_id(mid, domain=domain, secret=act.secret) == ticket.ref
+        for mid in threaded
+    ):
+        return ticket
+    if act.message.sender.address and act.message.sender.address == ticket.requester_address:
+        return ticket
+    return None
+
+
+def _first_status(decision: Decision) -> str:
+    if decision.kind == "sub_agency":
+        return "rejected"
+    return "new" if decision.complete else "awaiting_documents"
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)

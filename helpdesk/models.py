@@ -1,0 +1,123 @@
+"""The database tables: tickets, the mail that belongs to them, and the answers we owe.
+
+Statuses are stored in English and shown in Indonesian (replies/names.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STATUSES = ("new", "awaiting_documents", "in_progress", "escalated", "resolved", "rejected")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # stored naive, always UTC
+
+
+class Ticket(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(index=True, unique=True)  # "HD-2026-00042"
+    kind: str = Field(index=True)
+    schedule_change: bool = False
+    status: str = Field(default="new", index=True)
+    requester_name: str = ""
+    requester_address: str = Field(default="", index=True)
+    subject: str = ""
+    kode_tender: str | None = None
+    complete: bool = False
+    missing: str = "[]"  # JSON list of document ids, SLA order
+    fields: str = "{}"  # JSON object; credentials never stored here
+    reasons: str = "[]"  # JSON list: why the bot decided as it did
+    holds_credentials: bool = False
+    needs_staff: bool = Field(default=False, index=True)
+    staff_note: str = ""  # why staff must look (parse failure, spoofed follow-up, ...)
+    linked_ref: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TicketCounter(SQLModel, table=True):
+    """Last number handed out per prefix and year; numbers are never reused."""
+
+    prefix: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = 0
+
+
+class InboundMessage(SQLModel, table=True):
+    """Every message the bot has read, automatic ones included (without a ticket)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Message-ID, or "sha256:<hash of raw bytes>" for mail without one: a re-read or
+    # re-delivered copy hits this unique key instead of opening a second ticket.
+    dedup_key: str = Field(unique=True)
+    location: str = Field(index=True)  # folder/uidvalidity/uid where it was read
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    message_id: str | None = None
+    sender: str = ""
+    subject: str = ""
+    kind: str = ""
+    raw_sha256: str = ""
+    raw_path: str = ""  # relative to data_dir
+    received_at: datetime | None = None  # the server's INTERNALDATE
+    read_at: datetime = Field(default_factory=utcnow)
+    answered: bool = False
+    error: str = ""  # set when parsing or a step failed
+
+
+class StoredAttachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    message_row_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    filename: str = ""  # display only: never a path on disk
+    content_type: str = ""
+    size: int = 0
+    sha256: str = ""
+    stored_path: str = ""  # relative to data_dir; content-addressed
+    documents: str = "[]"
+    problem: str | None = None
+    problem_code: str | None = None
+    container: str | None = None
+
+
+class OutboxAnswer(SQLModel, table=True):
+    """An answer waiting to be sent, or sent; written with its ticket in one transaction."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "event", "cause_message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    event: str = ""
+    cause_message_id: int | None = Field(default=None, foreign_key="inboundmessage.id")
+    recipient: str = ""
+    subject: str = ""
+    message_id: str = Field(unique=True)  # ours, so a resend carries the same id
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default="pending", index=True)  # pending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    give_up_at: datetime = Field(default_factory=utcnow)
+    last_error: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class MailboxCursor(SQLModel, table=True):
+    folder: str = Field(primary_key=True)
+    uidvalidity: int = 0
+    last_uid: int = 0
+
+
+class QuarantineEntry(SQLModel, table=True):
+    """A message the pipeline could not handle normally, kept for a replay by staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    location: str = ""
+    raw_path: str = ""
+    reason: str = ""
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    replayed_at: datetime | None = None

@@ -1,0 +1,243 @@
+"""Answers: built once as bytes, stored in the outbox with their ticket, sent later.
+
+A row counts as sent only after the SMTP server accepted it (a 2xx reply) or its file
+was written; a failed send is retried with backoff until `smtp.retry_hours` passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.headerregistry import Address as HeaderAddress
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from pathlib import Path
+
+import aiosmtplib
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from helpdesk.errors import DeliveryError
+from helpdesk.models import OutboxAnswer, Ticket, utcnow
+from helpdesk.settings import Settings, SmtpSection
+
+log = logging.getLogger(__name__)
+
+LOOP_HEADER = "X-LPSE-Helpdesk"
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+_ADDR_SPEC = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
+)
+_MSGID = re.compile(r"^[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+$")
+
+
+def header_text(value: str, limit: int = 300) -> str:
+    """`value` as one header-safe line: every line break and control character is a space."""
+    return " ".join(_BREAKS.sub(" ", value).split())[:limit]
+
+
+def valid_address(address: str) -> bool:
+    """True for a plain addr-spec we are willing to send to."""
+    return bool(_ADDR_SPEC.match(address)) and len(address) <= 254
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    filename: str  # chosen by us, never taken from a mail
+    data: bytes
+    maintype: str = "application"
+    subtype: str = "octet-stream"
+
+
+def build_answer(
+    settings: Settings,
+    *,
+    to_name: str,
+    to_address: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    in_reply_to: str | None,
+    references: tuple[str, ...],
+    files: tuple[OutgoingFile, ...] = (),
+) -> bytes:
+    """The exact bytes of an answer; untrusted text can never add a header line."""
+    if not valid_address(to_address):
+        raise DeliveryError(f"refusing to answer an unusable address {to_address!r}")
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = HeaderAddress(
+        display_name=header_text(settings.helpdesk.name), addr_spec=settings.helpdesk.address
+    )
+    msg["To"] = HeaderAddress(display_name=header_text(to_name, 100), addr_spec=to_address)
+    msg["Subject"] = header_text(subject, 250)
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = f"<{message_id}>"
+    thread = [ref for ref in references if _MSGID.match(ref)][-10:]
+    if in_reply_to and _MSGID.match(in_reply_to):
+        msg["In-Reply-To"] = f"<{in_reply_to}>"
+        if in_reply_to not in thread:
+            thread.append(in_reply_to)
+    if thread:
+        msg["References"] = " ".join(f"<{ref}>" for ref in thread)
+    # RFC 3834 and the usual robots' conventions: never answer this message.
+    msg["Auto-Submitted"] = "auto-replied"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg[LOOP_HEADER] = message_id.split(".", 1)[0]
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")
+    for item in files:
+        msg.add_attachment(
+            item.data, maintype=item.maintype, subtype=item.subtype, filename=item.filename
+        )
+    return msg.as_bytes()
+
+
+def queue_answer(
+    session: Session,
+    settings: Settings,
+    *,
+    ticket: Ticket,
+    event: str,
+    cause_message_id: int | None,
+    recipient: str,
+    subject: str,
+    message_id: str,
+    raw: bytes,
+) -> OutboxAnswer:
+    """Add an answer to the caller's transaction; it is sent after the commit."""
+    now = utcnow()
+    row = OutboxAnswer(
+        ticket_id=ticket.id or 0,
+        event=event,
+        cause_message_id=cause_message_id,
+        recipient=recipient,
+        subject=header_text(subject, 250),
+        message_id=message_id,
+        raw=raw,
+        next_attempt_at=now,
+        give_up_at=now + timedelta(hours=settings.smtp.retry_hours),
+    )
+    session.add(row)
+    return row
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after the `attempts`-th failure: 1, 2, 4 ... minutes, at most an hour."""
+    seconds = min(60 * 2 ** max(attempts - 1, 0), 3600)
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def send_due(engine: Engine, settings: Settings, *, now: datetime | None = None) -> SendReport:
+    """Send every answer whose time has come; each result is committed on its own."""
+    report = SendReport()
+    moment = now or utcnow()
+    with Session(engine) as session:
+        due_ids = session.exec(
+            select(OutboxAnswer.id)
+            .where(OutboxAnswer.status == "pending", OutboxAnswer.next_attempt_at <= moment)
+            .order_by(col(OutboxAnswer.id))
+        ).all()
+    for answer_id in due_ids:
+        with Session(engine) as session:
+            row = session.get(OutboxAnswer, answer_id)
+            if row is None or row.status != "pending":
+                continue  # another worker took it
+            _attempt(session, settings, row, moment, report)
+            session.commit()
+    return report
+
+
+def _attempt(
+    session: Session, settings: Settings, row: OutboxAnswer, moment: datetime, report: SendReport
+) -> None:
+    try:
+        deliver(settings, row.raw, recipient=row.recipient, message_id=row.message_id)
+    except DeliveryError as exc:
+        row.attempts += 1
+        row.last_error = str(exc)[:500]
+        if exc.permanent or moment >= row.give_up_at:
+            row.status = "failed"
+            report.failed += 1
+            log.error("answer %s to %s failed for good: %s", row.message_id, row.recipient, exc)
+        else:
+            row.next_attempt_at = moment + retry_delay(row.attempts)
+            report.deferred += 1
+            log.warning("answer %s deferred (attempt %d): %s", row.message_id, row.attempts, exc)
+    else:
+        row.status, row.sent_at, row.last_error = "sent", utcnow(), ""
+        row.attempts += 1
+        report.sent += 1
+        log.info("answer %s sent to %s", row.message_id, row.recipient)
+    session.add(row)
+
+
+def next_due(engine: Engine) -> datetime | None:
+    """When the next pending answer is due, or None when nothing waits."""
+    with Session(engine) as session:
+        return session.exec(
+            select(OutboxAnswer.next_attempt_at)
+            .where(OutboxAnswer.status == "pending")
+            .order_by(col(OutboxAnswer.next_attempt_at))
+        ).first()
+
+
+def deliver(settings: Settings, raw: bytes, *, recipient: str, message_id: str) -> None:
+    """Hand one answer to the configured transport, or raise DeliveryError."""
+    if settings.smtp.transport == "file":
+        _write_file(settings.smtp.dir, raw, message_id)
+    else:
+        envelope_from = settings.smtp.envelope_from or settings.helpdesk.address
+        asyncio.run(_send_smtp(settings.smtp, raw, envelope_from, recipient))
+
+
+def _write_file(folder: Path, raw: bytes, message_id: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9.-]", "_", message_id.split("@", 1)[0]) + ".eml"
+    tmp = folder / f".{name}.tmp"
+    tmp.write_bytes(raw)
+    tmp.replace(folder / name)
+
+
+async def _send_smtp(smtp: SmtpSection, raw: bytes, envelope_from: str, recipient: str) -> None:
+    try:
+        await aiosmtplib.send(
+            raw,
+            sender=envelope_from,
+            recipients=[recipient],
+            hostname=smtp.host,
+            port=smtp.port,
+            username=smtp.user or None,
+            password=smtp.password or None,
+            use_tls=smtp.security == "ssl",
+            start_tls=True if smtp.security == "starttls" else False,
+            timeout=smtp.timeout,
+        )
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        codes = [r.code for r in exc.recipients]
+        raise DeliveryError(
+            f"recipient refused: {exc}",
+            code=codes[0] if codes else None,
+            permanent=all(500 <= c < 600 for c in codes),
+        ) from exc
+    except aiosmtplib.SMTPResponseException as exc:
+        raise DeliveryError(
+            f"SMTP server answered {exc.code} {exc.message}",
+            code=exc.code,
+            permanent=500 <= exc.code < 600,
+        ) from exc
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        raise DeliveryError(
+            f"cannot reach SMTP server {smtp.host}:{smtp.port} ({exc}); "
+            "the answer stays in the outbox and is retried"
+        ) from exc

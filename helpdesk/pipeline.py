@@ -1,0 +1,140 @@
+"""The way one message goes: parse, DECIDE (reads only), ACT (writes), commit, mark.
+
+    parse_message -> DECIDE steps -> ACT steps -> commit -> mailbox.mark_processed
+
+The ticket, its attachments and its answer are committed in one transaction; only
+then is the message flagged on the server. A message that cannot be parsed or breaks
+a step becomes a ticket flagged for staff, with the raw mail kept and a quarantine
+entry for `helpdesk quarantine replay`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session
+
+from helpdesk.act import Act, queue_reply, record_message, record_ticket, store_attachments
+from helpdesk.decide import DECIDE, decide
+from helpdesk.errors import HelpdeskError, MessageParseError
+from helpdesk.mailbox import RawMessage
+from helpdesk.models import InboundMessage, QuarantineEntry, Ticket
+from helpdesk.settings import Settings
+from helpdesk.storage import sha256_hex, store_blob
+from helpdesk.tickets import next_ref, seen_message
+from parsers.message import parse_message
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ACT", "DECIDE", "Outcome", "Pipeline", "decide"]
+
+ACT = (record_message, record_ticket, store_attachments, queue_reply)
+
+
+class Outcome(enum.Enum):
+    TICKET = "ticket"  # a new ticket or a follow-up joined one
+    AUTOMATIC = "automatic"  # recorded, no ticket, no answer
+    DUPLICATE = "duplicate"  # read before: nothing new
+    FLAGGED = "flagged"  # could not be handled normally: a ticket for staff
+    QUARANTINED = "quarantined"  # not even that could be stored
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """What handling a message needs, built once per run."""
+
+    settings: Settings
+    engine: Engine
+    secret: bytes
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.helpdesk.data_dir
+
+    def handle(self, raw: RawMessage) -> Outcome:
+        """Parse, decide, act and commit one message. Never raises for a bad message."""
+        try:
+            message = parse_message(raw.data)
+        except MessageParseError as exc:
+            return self.flag_for_staff(raw, f"the message cannot be parsed: {exc}")
+        dedup_key = message.message_id or f"sha256:{sha256_hex(raw.data)}"
+        with Session(self.engine) as session:
+            if seen_message(session, dedup_key) is not None:
+                return Outcome.DUPLICATE
+        raw_path = store_blob(self.data_dir, "mail", raw.data, ".eml")
+        try:
+            decision = decide(message, self.settings)
+            with Session(self.engine, expire_on_commit=False) as session:
+                act = Act(
+                    session, self.settings, self.secret, raw, raw_path, dedup_key, message, decision
+                )
+                for step in ACT:
+                    step(act)
+                session.commit()
+        except IntegrityError:
+            # Another worker committed the same message between our check and commit.
+            log.info("message %s was stored by another worker", raw.location)
+            return Outcome.DUPLICATE
+        except Exception as exc:  # a step broke: staff decide, the run goes on
+            log.error("handling %s failed:\n%s", raw.location, traceback.format_exc())
+            return self.flag_for_staff(raw, f"{type(exc).__name__}: {exc}", dedup_key=dedup_key)
+        log.info(
+            "message %s: %s -> %s",
+            raw.location,
+            decision.kind,
+            act.ticket.ref if act.ticket else "no ticket",
+        )
+        return Outcome.AUTOMATIC if decision.automatic else Outcome.TICKET
+
+    def flag_for_staff(self, raw: RawMessage, reason: str, *, dedup_key: str = "") -> Outcome:
+        """Keep the raw mail and open a ticket that tells staff to look at it."""
+        key = dedup_key or f"sha256:{sha256_hex(raw.data)}"
+        try:
+            raw_path = store_blob(self.data_dir, "mail", raw.data, ".eml")
+            with Session(self.engine) as session:
+                if seen_message(session, key) is not None:
+                    return Outcome.DUPLICATE
+                year = (raw.internal_date or datetime.now()).year
+                ticket = Ticket(
+                    ref=next_ref(session, prefix=self.settings.helpdesk.ticket_prefix, year=year),
+                    kind="other",
+                    status="new",
+                    needs_staff=True,
+                    staff_note=reason[:1000],
+                    subject="(pesan tidak dapat diproses otomatis)",
+                )
+                session.add(ticket)
+                session.flush()
+                session.add(
+                    InboundMessage(
+                        dedup_key=key,
+                        location=raw.location,
+                        ticket_id=ticket.id,
+                        raw_sha256=sha256_hex(raw.data),
+                        raw_path=raw_path,
+                        error=reason[:1000],
+                    )
+                )
+                session.add(
+                    QuarantineEntry(
+                        location=raw.location,
+                        raw_path=raw_path,
+                        reason=reason[:1000],
+                        ticket_id=ticket.id,
+                    )
+                )
+                session.commit()
+                log.warning(
+                    "message %s flagged for staff as %s: %s", raw.location, ticket.ref, reason
+                )
+                return Outcome.FLAGGED
+        except (OSError, HelpdeskError, SQLAlchemyError, ValueError) as exc:
+            log.error("cannot even store %s (%s); it stays on the server", raw.location, exc)
+            return Outcome.QUARANTINED

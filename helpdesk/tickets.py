@@ -1,0 +1,156 @@
+"""Ticket references, and the queries the pipeline and the CLI share.
+
+Every function takes the caller's session and never commits: the caller owns the
+transaction, so a ticket and its answer are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from helpdesk.errors import TicketNotFoundError
+from helpdesk.mailbox import Cursor
+from helpdesk.models import (
+    InboundMessage,
+    MailboxCursor,
+    OutboxAnswer,
+    StoredAttachment,
+    Ticket,
+)
+
+
+def ref_pattern(prefix: str) -> re.Pattern[str]:
+    """Matches a ticket reference such as HD-2026-00042 (group 0 is the reference)."""
+    return re.compile(rf"\b{re.escape(prefix)}-(\d{{4}})-(\d{{5,}})\b")
+
+
+def next_ref(session: Session, *, prefix: str, year: int) -> str:
+    """Hand out the next reference for `year`; a number is never handed out twice.
+
+    The UPDATE takes SQLite's write lock (PostgreSQL's row lock), so two runs at
+    once wait for each other instead of sharing a number.
+    """
+    session.execute(
+        text(
+            "INSERT INTO ticketcounter (prefix, year, last_number) VALUES (:p, :y, 0) "
+            "ON CONFLICT (prefix, year) DO NOTHING"
+        ),
+        {"p": prefix, "y": year},
+    )
+    number = session.execute(
+        text(
+            "UPDATE ticketcounter SET last_number = last_number + 1 "
+            "WHERE prefix = :p AND year = :y RETURNING last_number"
+        ),
+        {"p": prefix, "y": year},
+    ).scalar_one()
+    return f"{prefix}-{year}-{number:05d}"
+
+
+def get_ticket(session: Session, ref: str) -> Ticket:
+    """The ticket with reference `ref`, or TicketNotFoundError."""
+    ticket = session.exec(select(Ticket).where(Ticket.ref == ref.upper())).first()
+    if ticket is None:
+        raise TicketNotFoundError(ref)
+    return ticket
+
+
+def find_ticket(session: Session, ref: str) -> Ticket | None:
+    return session.exec(select(Ticket).where(Ticket.ref == ref.upper())).first()
+
+
+def seen_message(session: Session, dedup_key: str) -> InboundMessage | None:
+    """The stored row of a message already read under `dedup_key`, if any."""
+    return session.exec(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).first()
+
+
+def list_tickets(
+    session: Session,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> Sequence[Ticket]:
+    """Tickets newest first, optionally filtered by status and kind."""
+    query = select(Ticket)
+    if status:
+        query = query.where(Ticket.status == status)
+    if kind:
+        query = query.where(Ticket.kind == kind)
+    query = query.order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
+    if limit:
+        query = query.limit(limit)
+    return session.exec(query).all()
+
+
+def ticket_messages(session: Session, ticket: Ticket) -> Sequence[InboundMessage]:
+    query = select(InboundMessage).where(InboundMessage.ticket_id == ticket.id)
+    return session.exec(query.order_by(col(InboundMessage.id))).all()
+
+
+def ticket_attachments(session: Session, ticket: Ticket) -> Sequence[StoredAttachment]:
+    query = select(StoredAttachment).where(StoredAttachment.ticket_id == ticket.id)
+    return session.exec(query.order_by(col(StoredAttachment.id))).all()
+
+
+def ticket_answers(session: Session, ticket: Ticket) -> Sequence[OutboxAnswer]:
+    query = select(OutboxAnswer).where(OutboxAnswer.ticket_id == ticket.id)
+    return session.exec(query.order_by(col(OutboxAnswer.id))).all()
+
+
+def documents_on_ticket(session: Session, ticket: Ticket) -> set[str]:
+    """Every document id carried by a valid attachment of the ticket, from any message."""
+    present: set[str] = set()
+    for attachment in ticket_attachments(session, ticket):
+        if attachment.problem is None:
+            present.update(json.loads(attachment.documents))
+    return present
+
+
+def ticket_summary(ticket: Ticket) -> dict[str, object]:
+    """The `tickets list --json` object of one ticket."""
+    return {
+        "ref": ticket.ref,
+        "kind": ticket.kind,
+        "schedule_change": ticket.schedule_change,
+        "status": ticket.status,
+        "complete": ticket.complete,
+        "missing": json.loads(ticket.missing),
+        "requester": ticket.requester_address,
+        "requester_name": ticket.requester_name,
+        "subject": ticket.subject,
+        "kode_tender": ticket.kode_tender,
+        "holds_credentials": ticket.holds_credentials,
+        "needs_staff": ticket.needs_staff,
+        "created_at": _iso(ticket.created_at),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+class DatabaseCursorStore:
+    """Keeps each folder's UIDVALIDITY and last handled UID in the database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get_cursor(self, folder: str) -> Cursor | None:
+        with Session(self._engine) as session:
+            row = session.get(MailboxCursor, folder)
+            return Cursor(row.uidvalidity, row.last_uid) if row else None
+
+    def set_cursor(self, folder: str, cursor: Cursor) -> None:
+        with Session(self._engine) as session:
+            row = session.get(MailboxCursor, folder) or MailboxCursor(folder=folder)
+            row.uidvalidity, row.last_uid = cursor.uidvalidity, cursor.last_uid
+            session.add(row)
+            session.commit()
