@@ -1,0 +1,97 @@
+"""Shared fixtures. Server fixtures first: real Dovecot and aiosmtpd, one per session."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+
+import pytest
+
+from tests.servers import DOVECOT, DovecotServer, ImapAccount, SmtpRecorder
+
+# --- mail servers ---------------------------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # aiosmtpd itself sets the deprecated Session.login_data after every successful AUTH.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session.login_data is deprecated:DeprecationWarning"
+    )
+
+
+DovecotFactory = Callable[..., DovecotServer]
+AccountFactory = Callable[..., ImapAccount]
+_user_numbers = itertools.count(1)  # user names stay unique across tests and servers
+
+
+@pytest.fixture(scope="session")
+def dovecot_factory() -> Iterator[DovecotFactory]:
+    """Factory: dovecot_factory(without={"IDLE", "MOVE"}) -> a running DovecotServer.
+
+    One server per variant for the whole session; each is started again if a test
+    stopped it.
+    """
+    if not DOVECOT.exists() and shutil.which("dovecot") is None:
+        pytest.skip(
+            f"Dovecot is not installed ({DOVECOT}); install the Debian package "
+            "dovecot-imapd (tests/run.sh does) to run the IMAP tests"
+        )
+    servers: dict[frozenset[str], DovecotServer] = {}
+
+    def get(*, without: frozenset[str] | set[str] = frozenset()) -> DovecotServer:
+        key = frozenset(name.upper() for name in without)
+        if key not in servers:
+            servers[key] = DovecotServer(without=key)
+        servers[key].start()
+        return servers[key]
+
+    yield get
+    for server in servers.values():
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def dovecot(dovecot_factory: DovecotFactory) -> DovecotServer:
+    """The session's Dovecot with every capability (IDLE, MOVE, UIDPLUS)."""
+    return dovecot_factory()
+
+
+@pytest.fixture
+def make_imap_account(
+    dovecot_factory: DovecotFactory, request: pytest.FixtureRequest
+) -> AccountFactory:
+    """Factory: make_imap_account(without={"IDLE"}) -> a fresh user on a matching server."""
+    # The test's name in the user name makes Dovecot's log readable.
+    stem = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40]
+
+    def make(*, without: frozenset[str] | set[str] = frozenset()) -> ImapAccount:
+        return dovecot_factory(without=without).add_user(f"{stem}-{next(_user_numbers)}")
+
+    return make
+
+
+@pytest.fixture
+def imap_account(make_imap_account: AccountFactory) -> ImapAccount:
+    """A fresh user with an empty mailbox on the session's Dovecot."""
+    return make_imap_account()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpRecorder]:
+    """The session's recording SMTP server on 127.0.0.1 (host, port, messages, fail_next)."""
+    recorder = SmtpRecorder()
+    recorder.start()
+    yield recorder
+    recorder.stop()
+
+
+@pytest.fixture
+def sent_mail(smtp_server: SmtpRecorder) -> Iterator[list[EmailMessage]]:
+    """What the SMTP server accepted during this test, as a plain list of EmailMessages."""
+    smtp_server.handler.clear()
+    smtp_server.start()  # a test that simulated an outage may have left it stopped
+    yield smtp_server.messages
+    smtp_server.handler.clear()
