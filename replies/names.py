@@ -1,0 +1,109 @@
+"""Indonesian names for the ids the helpdesk uses: kinds, documents, problems, statuses.
+
+Each table has a lookup function with a fallback, so an id added elsewhere later still
+renders as readable Indonesian instead of failing an answer mid-send.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+KIND_NAMES: Final[dict[str, str]] = {
+    "forensic_test": "Permintaan Uji Forensik File RHS",
+    "problem_report": "Penanganan Permasalahan LPSE",
+    "password_reset": "Reset Password Administrator Agency",
+    "admin_replacement": "Penggantian Personil Administrator Agency",
+    "additional_admin": "Penambahan Administrator Agency",
+    "join_request": "Permohonan Bergabung dengan LPSE",
+    "data_request": "Permohonan Data SPSE",
+    "sub_agency": "Pendaftaran Sub Agency",
+    "other": "Pertanyaan/Permintaan Lainnya",
+    "automatic": "Pesan Otomatis",
+}
+
+DOCUMENT_NAMES: Final[dict[str, str]] = {
+    "forensic_form": "Formulir Permintaan Uji Forensik",
+    "forensic_minutes": "Berita Acara Uji Forensik",
+    "rhs_file": "File Penawaran Terenkripsi (.rhs)",
+    "problem_form": "Formulir Penanganan Permasalahan LPSE",
+    "reset_letter": "Surat Permohonan Reset Password Administrator Agency",
+    "appointment_decree": "Surat Keputusan (SK) Penunjukan/Pengangkatan Administrator Agency",
+    "replacement_letter": "Surat Permohonan Penggantian Personil Administrator Agency",
+    "join_letter": "Surat Permohonan Bergabung dengan LPSE",
+    "training_letter": "Surat Permohonan Pelatihan (Bimbingan Teknis)",
+    "signed_sla": "Service Level Agreement (SLA) yang telah ditandatangani",
+    "data_request_letter": "Surat Permohonan Data SPSE",
+}
+
+# What a requester must know to send the right document the second time.
+DOCUMENT_HINTS: Final[dict[str, str]] = {
+    "appointment_decree": (
+        "memuat Nama Lengkap, NIP, nomor telepon, dan alamat email Administrator Agency"
+    ),
+    "join_letter": "ditandatangani oleh Kepala/Pimpinan Instansi",
+    "training_letter": "untuk Administrator Agency dan Pokja Pemilihan",
+}
+
+PROBLEM_NAMES: Final[dict[str, str]] = {
+    "empty": "berkas kosong (0 byte)",
+    "corrupt": "berkas rusak dan tidak dapat dibuka",
+    "type_mismatch": "isi berkas tidak sesuai dengan jenis/ekstensi namanya",
+    "dangerous": "jenis berkas berbahaya (program/skrip) dan tidak kami terima",
+    "macro": "dokumen Office yang mengandung makro tidak kami terima",
+    "encrypted": "berkas terkunci kata sandi sehingga tidak dapat dibuka",
+    "too_large": "ukuran berkas melebihi batas",
+    "archive_limit": "arsip melebihi batas yang dapat kami periksa",
+}
+
+STATUS_NAMES: Final[dict[str, str]] = {
+    "new": "Baru",
+    "awaiting_documents": "Menunggu Kelengkapan",
+    "in_progress": "Diproses",
+    "escalated": "Diteruskan ke LKPP",
+    "resolved": "Selesai",
+    "rejected": "Ditolak",
+}
+
+# Extracted fields shown back to the requester, in this order; others stay internal.
+FIELD_LABELS: Final[dict[str, str]] = {
+    "kode_tender": "Kode Tender",
+    "nama_paket": "Nama Paket",
+    "satuan_kerja": "Satuan Kerja",
+    "instansi": "Instansi",
+    "nama_pokja": "Pokja Pemilihan",
+    "nama_peserta": "Nama Peserta",
+}
+
+UNKNOWN_KIND: Final = "Permintaan Layanan Helpdesk LPSE"
+UNKNOWN_PROBLEM: Final = "berkas tidak dapat kami terima"
+
+
+def kind_name(kind: str) -> str:
+    """Indonesian name of a request kind: "forensic_test" -> "Permintaan Uji Forensik File RHS"."""
+    return KIND_NAMES.get(kind, UNKNOWN_KIND)
+
+
+def document_name(document: str) -> str:
+    """Indonesian name of a document id; an unknown id is shown as words ("Dokumen abc def")."""
+    known = DOCUMENT_NAMES.get(document)
+    if known is not None:
+        return known
+    # Show the id itself rather than a vague word: the requester must know what is missing.
+    return "Dokumen " + document.replace("_", " ").strip()
+
+
+def document_hint(document: str) -> str:
+    """A short note on what the document must contain, or "" when none is needed."""
+    return DOCUMENT_HINTS.get(document, "")
+
+
+def problem_name(code: str | None) -> str:
+    """Indonesian reason for an attachment problem code; a generic refusal when unknown."""
+    if code is None:
+        return UNKNOWN_PROBLEM
+    return PROBLEM_NAMES.get(code, UNKNOWN_PROBLEM)
+
+
+def status_name(status: str) -> str:
+    """Indonesian name of a ticket status: "awaiting_documents" -> "Menunggu Kelengkapan"."""
+    return STATUS_NAMES.get(status, status.replace("_", " ").capitalize())
