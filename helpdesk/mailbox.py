@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from helpdesk.settings import Settings
+
 
 @dataclass(frozen=True)
 class RawMessage:
@@ -71,3 +73,28 @@ class Mailbox(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class MemoryCursorStore:
+    """A CursorStore in a dict: for tests, and runs that need not remember across restarts."""
+
+    def __init__(self) -> None:
+        self.cursors: dict[str, Cursor] = {}
+
+    def get_cursor(self, folder: str) -> Cursor | None:
+        return self.cursors.get(folder)
+
+    def set_cursor(self, folder: str, cursor: Cursor) -> None:
+        self.cursors[folder] = cursor
+
+
+def open_mailbox(settings: Settings, cursors: CursorStore) -> Mailbox:
+    """The mailbox `settings.mailbox.source` names; nothing connects until first used."""
+    # Imported here so a Maildir-only install never loads imapclient, and the reverse.
+    if settings.mailbox.source == "imap":
+        from helpdesk.imap_mailbox import ImapMailbox
+
+        return ImapMailbox(settings.imap, cursors)
+    from helpdesk.maildir_mailbox import MaildirMailbox
+
+    return MaildirMailbox(settings.mailbox.path, cursors)
