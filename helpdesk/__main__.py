@@ -1,0 +1,5 @@
+"""`python -m helpdesk` runs the CLI."""
+
+from helpdesk.cli import main
+
+main()

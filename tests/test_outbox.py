@@ -1,0 +1,78 @@
+"""Answers as bytes: our headers only, whatever the request's subject or name holds."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+
+import pytest
+
+from helpdesk.errors import DeliveryError
+from helpdesk.outbox import build_answer, deliver
+from helpdesk.settings import Settings
+
+HOSTILE = [
+    "Uji forensik\r\nBcc: victim@evil.example",
+    "Uji forensik\nBcc: victim@evil.example",
+    "Uji forensik\u2028Bcc: victim@evil.example",
+    "Uji forensik\x85Bcc: victim@evil.example",
+    "Uji forensik\rX-Injected: yes",
+]
+
+
+def answer(subject: str, name: str = "Budi") -> bytes:
+    return build_answer(
+        Settings(),
+        to_name=name,
+        to_address="pokja2@karawangkab.go.id",
+        subject=f"[HD-2026-00042] {subject}",
+        body="Yth. Bapak/Ibu,\nTerima kasih.\n",
+        message_id="HD-2026-00042.0123456789abcdef.0123456789abcdef0123@karawangkab.go.id",
+        in_reply_to="CAFx1@mail.gmail.com",
+        references=("older@mail.gmail.com",),
+    )
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_subject_or_name_adds_no_header(hostile: str) -> None:
+    raw = answer(hostile, name=hostile)
+    msg = message_from_bytes(raw, policy=default)
+    names = {key.lower() for key in msg.keys()}
+    assert "bcc" not in names and "x-injected" not in names
+    assert b"\nBcc:" not in raw and b"\nX-Injected" not in raw
+    assert msg["Subject"].startswith("[HD-2026-00042] Uji forensik")
+
+
+def test_answer_carries_thread_and_robot_headers() -> None:
+    msg = message_from_bytes(answer("Uji forensik"), policy=default)
+    assert msg["Auto-Submitted"] == "auto-replied"
+    assert msg["X-Auto-Response-Suppress"] == "All"
+    assert msg["In-Reply-To"] == "<CAFx1@mail.gmail.com>"
+    assert msg["References"] == "<older@mail.gmail.com> <CAFx1@mail.gmail.com>"
+    assert msg["Message-ID"].endswith("@karawangkab.go.id>")
+    assert msg["From"].addresses[0].addr_spec == "lpse@karawangkab.go.id"
+
+
+def test_unusable_recipient_is_refused() -> None:
+    with pytest.raises(DeliveryError):
+        build_answer(
+            Settings(),
+            to_name="x",
+            to_address="a@b.c\r\nBcc: d@e.f",
+            subject="s",
+            body="b",
+            message_id="m@x",
+            in_reply_to=None,
+            references=(),
+        )
+
+
+def test_file_transport_writes_one_file_per_answer(tmp_path: Path) -> None:
+    settings = Settings.model_validate({"smtp": {"transport": "file", "dir": str(tmp_path)}})
+    raw = answer("Uji")
+    deliver(settings, raw, recipient="x@y.z", message_id="HD-2026-00042.a.b@karawangkab.go.id")
+    deliver(settings, raw, recipient="x@y.z", message_id="HD-2026-00042.a.b@karawangkab.go.id")
+    files = list(tmp_path.glob("*.eml"))
+    assert len(files) == 1
+    assert files[0].read_bytes() == raw
