@@ -23,39 +23,51 @@ MAX_XLSX_COLUMNS = 30
 
 
 class UnreadableFileError(ValueError):
-    """A PDF, DOCX or XLSX that its library cannot open (corrupt, truncated, encrypted)."""
+    """A PDF, DOCX or XLSX that its library cannot open (corrupt, truncated)."""
+
+
+class EncryptedFileError(UnreadableFileError):
+    """A file that opens only with a password we do not have."""
 
 
 def pdf_pages(data: bytes) -> list[str]:
     """Text of the first pages of a PDF: `["FORMULIR PERMINTAAN ...", "BERITA ACARA ..."]`."""
     from pypdf import PdfReader  # imported here: pypdf is slow to import and rarely needed
+    from pypdf.errors import DependencyError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                raise UnreadableFileError("the PDF is password-protected")
+            # An owner-password-only PDF opens without a prompt: only a user password bars it.
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise EncryptedFileError("the PDF is password-protected")
             pages = []
             for page in reader.pages[:MAX_PDF_PAGES]:
                 pages.append((page.extract_text() or "")[:MAX_PAGE_CHARS])
     except UnreadableFileError:
         raise
+    except DependencyError as exc:  # AES without the `cryptography` package installed
+        raise EncryptedFileError("the PDF is encrypted with AES") from exc
     except Exception as exc:  # pypdf raises many unrelated types on broken files
         raise UnreadableFileError(f"the PDF does not open ({type(exc).__name__})") from exc
     return pages
 
 
 def docx_pages(data: bytes) -> list[str]:
-    """Paragraphs then table rows of a DOCX, as one page: `["SURAT ...\\nNama\\tBudi"]`."""
+    """Paragraphs and table rows of a DOCX in document order, as one page."""
     import docx  # python-docx
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = [p.text for p in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                lines.append("\t".join(_unique_cells(cell.text for cell in row.cells)))
+        lines = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                for row in block.rows:
+                    lines.append("\t".join(_unique_cells(cell.text for cell in row.cells)))
+            else:
+                lines.append(block.text)
     except Exception as exc:  # python-docx raises KeyError, BadZipFile, lxml errors...
         raise UnreadableFileError(f"the DOCX does not open ({type(exc).__name__})") from exc
     return ["\n".join(lines)[: MAX_PAGE_CHARS * 4]]

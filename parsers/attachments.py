@@ -1,0 +1,187 @@
+"""Inspect attached files: is each one safe, readable and what its name says, and its text.
+
+`inspect_attachment` returns one `InspectedFile` per file, archives followed by their
+members (`"berkas.zip/folder/BA.pdf"`), each with a `problem` when it must be refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from parsers import filetypes
+from parsers.archives import ArchiveError, ArchiveLimits, Member, tnef_members, zip_members
+from parsers.filetypes import extension, sniff
+from parsers.text import EncryptedFileError, UnreadableFileError, docx_pages, pdf_pages, xlsx_pages
+from parsers.types import Attachment
+
+
+@dataclass(frozen=True)
+class InspectedFile:
+    """One attached file (or archive member) after inspection."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    real_type: str  # what the bytes are, see filetypes.sniff()
+    pages: tuple[str, ...] = ()  # text layer: PDF pages, the DOCX, XLSX sheets
+    problem: str | None = None
+    problem_code: str | None = None
+    container: str | None = None  # the archive it came from
+    inline: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return self.problem is None
+
+
+Problem = tuple[str, str]  # (problem_code, short English reason)
+
+
+def inspect_attachment(attachment: Attachment, *, max_bytes: int) -> list[InspectedFile]:
+    """Inspect one attachment (and the members of an archive it is)."""
+    limits = ArchiveLimits(max_member_bytes=max_bytes)
+    return inspect_file(
+        attachment.filename,
+        attachment.data,
+        limits,
+        content_type=attachment.content_type,
+        inline=attachment.inline,
+    )
+
+
+def inspect_file(
+    filename: str,
+    data: bytes,
+    limits: ArchiveLimits,
+    *,
+    content_type: str = "",
+    container: str | None = None,
+    depth: int = 0,
+    inline: bool = False,
+) -> list[InspectedFile]:
+    """Inspect `data` named `filename`; archives are expanded up to `limits.max_depth`."""
+    real = sniff(data)
+    base = InspectedFile(
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        real_type=real,
+        container=container,
+        inline=inline,
+    )
+    problem = _size_problem(data, limits) or _type_problem(extension(filename), real, data)
+    if problem:
+        return [replace(base, problem_code=problem[0], problem=problem[1])]
+    if real in ("zip", "tnef") and extension(filename) not in _OOXML_LIKE:
+        return _expand(base, data, limits, depth)
+    pages, problem = _read_text(extension(filename), real, data)
+    if problem:
+        return [replace(base, problem_code=problem[0], problem=problem[1])]
+    return [replace(base, pages=pages)]
+
+
+_OOXML_LIKE = filetypes.OOXML_EXTENSIONS | filetypes.MACRO_EXTENSIONS
+
+
+def _size_problem(data: bytes, limits: ArchiveLimits) -> Problem | None:
+    if not data:
+        return "empty", "the file is empty (0 bytes)"
+    if len(data) > limits.max_member_bytes:
+        megabytes = limits.max_member_bytes / (1024 * 1024)
+        return "too_large", f"the file is larger than the {megabytes:g} MB limit"
+    return None
+
+
+def _type_problem(ext: str, real: str, data: bytes) -> Problem | None:
+    program = filetypes.executable_problem(real)
+    if program:
+        named = f", named .{ext}" if ext else ""
+        return "dangerous", f"the file is {program}{named}"
+    if ext in filetypes.DANGEROUS_EXTENSIONS:
+        return "dangerous", f"a .{ext} file can run programs"
+    if ext in filetypes.MACRO_EXTENSIONS:
+        return "macro", f"a macro-enabled Office file (.{ext})"
+    expected = filetypes.EXPECTED.get(ext)
+    if real == "ole" and filetypes.has_ole_encryption(data):
+        return "encrypted", "the Office file is password-protected"
+    if expected is not None and real not in expected:
+        return "type_mismatch", f"the file is {filetypes.describe(real)}, not a .{ext} file"
+    if real == "zip" and ext in filetypes.OOXML_EXTENSIONS:
+        return _ooxml_problem(data)
+    return None
+
+
+def _ooxml_problem(data: bytes) -> Problem | None:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "corrupt", "the Office file is damaged and does not open"
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return "macro", "the Office file contains macros (vbaProject.bin)"
+    return None
+
+
+def _read_text(ext: str, real: str, data: bytes) -> tuple[tuple[str, ...], Problem | None]:
+    reader = _reader(ext, real)
+    if reader is None:
+        return (), None
+    try:
+        return tuple(reader(data)), None
+    except EncryptedFileError:
+        return (), ("encrypted", "the file is password-protected and cannot be opened")
+    except UnreadableFileError as exc:
+        return (), ("corrupt", f"the file is damaged: {exc}")
+
+
+def _reader(ext: str, real: str) -> Callable[[bytes], list[str]] | None:
+    """The text reader for a file whose bytes and name agree, or None (images, .rhs...)."""
+    if real == "pdf":
+        return pdf_pages
+    if real == "zip" and ext in ("docx", "dotx"):
+        return docx_pages
+    if real == "zip" and ext in ("xlsx", "xltx"):
+        return xlsx_pages
+    return None
+
+
+def _expand(
+    base: InspectedFile, data: bytes, limits: ArchiveLimits, depth: int
+) -> list[InspectedFile]:
+    if depth >= limits.max_depth:
+        return [replace(base, problem_code="archive_limit", problem="archives nested too deeply")]
+    try:
+        members = (
+            tnef_members(data, limits) if base.real_type == "tnef" else zip_members(data, limits)
+        )
+    except ArchiveError as exc:
+        return [replace(base, problem_code=exc.code, problem=str(exc))]
+    found = [base]
+    for member in members:
+        found.extend(_member(base, member, limits, depth))
+    return found
+
+
+def _member(
+    archive: InspectedFile, member: Member, limits: ArchiveLimits, depth: int
+) -> list[InspectedFile]:
+    name = f"{archive.filename}/{member.path}"
+    if member.problem:
+        return [
+            InspectedFile(
+                filename=name,
+                content_type="",
+                size=0,
+                sha256="",
+                real_type="unknown",
+                problem=member.problem,
+                problem_code=member.problem_code,
+                container=archive.filename,
+            )
+        ]
+    return inspect_file(name, member.data, limits, container=archive.filename, depth=depth + 1)
