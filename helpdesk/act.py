@@ -10,19 +10,19 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from replies.render import AnswerContext, first_answer_event, render_answer
 from sqlmodel import Session
 
 from helpdesk.decision import Decision
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import make_message_id, ticket_of_message_id
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
-from helpdesk.outbox import build_answer, queue_answer
+from helpdesk.outbox import build_answer, queue_answer, valid_address
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import documents_on_ticket, find_ticket, next_ref
 from parsers.types import ParsedMessage
+from replies.render import AnswerContext, first_answer_event, render_answer
 
 
 @dataclass
@@ -115,6 +115,11 @@ def queue_reply(act: Act) -> None:
         act.decision.because(f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered")
         return
     ticket = act.ticket
+    if not valid_address(act.message.sender.address):
+        ticket.needs_staff = True
+        ticket.staff_note = "no usable sender address: not answered"
+        act.session.add(ticket)
+        return
     context = AnswerContext(
         ticket_ref=ticket.ref,
         kind=ticket.kind,

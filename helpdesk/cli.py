@@ -83,8 +83,8 @@ def run(ctx: _Context, once: bool) -> None:
                 f"{report.sent.deferred} deferred, {report.sent.failed} failed"
             )
             return
-        signal.signal(signal.SIGTERM, lambda *_: worker.stop_requested.set())
-        signal.signal(signal.SIGINT, lambda *_: worker.stop_requested.set())
+        signal.signal(signal.SIGTERM, lambda *_: worker.request_stop())
+        signal.signal(signal.SIGINT, lambda *_: worker.request_stop())
         worker.run_forever()
     finally:
         worker.close()
@@ -156,6 +156,18 @@ def outbox_list(ctx: _Context, show_all: bool) -> None:
     """Show what is waiting to be sent and why."""
     with Session(ctx.engine) as session:
         click.echo(views.outbox_table(session, include_sent=show_all))
+
+
+@outbox.command("flush")
+@pass_ctx
+def outbox_flush(ctx: _Context) -> None:
+    """Try every waiting answer now (after the SMTP server is back), not at its retry time."""
+    from helpdesk.outbox import send_due
+
+    report = send_due(ctx.engine, ctx.settings, all_pending=True)
+    click.echo(f"{report.sent} sent, {report.deferred} deferred, {report.failed} failed")
+    if report.deferred or report.failed:
+        sys.exit(1)
 
 
 @cli.group()

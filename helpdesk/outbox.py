@@ -138,16 +138,17 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
 
-def send_due(engine: Engine, settings: Settings, *, now: datetime | None = None) -> SendReport:
-    """Send every answer whose time has come; each result is committed on its own."""
+def send_due(
+    engine: Engine, settings: Settings, *, now: datetime | None = None, all_pending: bool = False
+) -> SendReport:
+    """Send every answer whose time has come (or every pending one); each committed alone."""
     report = SendReport()
     moment = now or utcnow()
+    query = select(OutboxAnswer.id).where(OutboxAnswer.status == "pending")
+    if not all_pending:
+        query = query.where(OutboxAnswer.next_attempt_at <= moment)
     with Session(engine) as session:
-        due_ids = session.exec(
-            select(OutboxAnswer.id)
-            .where(OutboxAnswer.status == "pending", OutboxAnswer.next_attempt_at <= moment)
-            .order_by(col(OutboxAnswer.id))
-        ).all()
+        due_ids = session.exec(query.order_by(col(OutboxAnswer.id))).all()
     for answer_id in due_ids:
         with Session(engine) as session:
             row = session.get(OutboxAnswer, answer_id)

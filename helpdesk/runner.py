@@ -50,6 +50,10 @@ def backoff_delays(base: float = 1.0, cap: float = 60.0) -> Iterator[float]:
         delay = min(delay * 2, cap)
 
 
+class _StopWaiting(Exception):
+    """Raised by a stop request that arrives while the worker waits for mail."""
+
+
 class Worker:
     """One bot process: a mailbox, the pipeline, and the outbox sender."""
 
@@ -69,6 +73,7 @@ class Worker:
         self._open_mailbox = mailbox_factory or (lambda: open_mailbox(settings, cursors))
         self._mailbox: Mailbox | None = None
         self.stop_requested = threading.Event()
+        self._waiting = False
 
     @property
     def mailbox(self) -> Mailbox:
@@ -123,8 +128,14 @@ class Worker:
             report.sent.failed,
         )
 
+    def request_stop(self) -> None:
+        """Stop after the message in hand (a signal handler calls this)."""
+        self.stop_requested.set()
+        if self._waiting:
+            raise _StopWaiting  # only a wait is interrupted, never a message's handling
+
     def run_forever(self) -> None:
-        """Watch the mailbox until stop_requested is set (SIGTERM)."""
+        """Watch the mailbox until a stop is requested (SIGTERM)."""
         delays = backoff_delays()
         while not self.stop_requested.is_set():
             try:
@@ -132,20 +143,31 @@ class Worker:
                 # the periodic safety-net sweep beside IDLE.
                 self.run_once()
                 delays = backoff_delays()
-                self.mailbox.wait_for_mail(self._wait_seconds())
+                self._wait(self.mailbox.wait_for_mail, self._wait_seconds())
+            except _StopWaiting:
+                break
             except MailboxError as exc:
                 self.close()
                 pause = next(delays)
                 log.warning("mailbox unavailable (%s); retrying in %.0f s", exc, pause)
-                self.stop_requested.wait(pause)
+                try:
+                    self._wait(self.stop_requested.wait, pause)
+                except _StopWaiting:
+                    break
+
+    def _wait(self, wait: Callable[[float], object], seconds: float) -> None:
+        if self.stop_requested.is_set():
+            return
+        self._waiting = True
+        try:
+            wait(seconds)
+        finally:
+            self._waiting = False
 
     def _wait_seconds(self) -> float:
-        """How long to wait for mail: until the next answer is due, the next sweep, or 5 s.
-
-        Short waits keep a stop request and due answers prompt; IDLE is re-issued each time.
-        """
-        wait = min(5.0, self.settings.imap.sweep_interval)
+        """Until the next sweep, or sooner when an answer in the outbox falls due."""
+        wait = self.settings.imap.sweep_interval
         due = next_due(self.engine)
         if due is not None:
-            wait = min(wait, max((due - utcnow()).total_seconds(), 0.0))
+            wait = min(wait, (due - utcnow()).total_seconds())
         return max(wait, 0.05)

@@ -1,0 +1,154 @@
+"""Drive the real `helpdesk` command in subprocesses against the test servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.servers import ImapAccount, SmtpRecorder
+
+SAMPLES = Path(__file__).parent / "samples"
+ROOT = Path(__file__).parent.parent
+
+# Runs the CLI with one function replaced by a SIGKILL of the process itself: the crash
+# happens at exactly that point of a real run.
+_CRASH_AT = """
+import os, signal, sys, importlib
+module, _, name = sys.argv.pop(1).rpartition(".")
+setattr(importlib.import_module(module), name,
+        lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
+from helpdesk.cli import main
+main()
+"""
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def toml_value(value: Any) -> str:
+    return (
+        json.dumps(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
+
+
+@dataclass
+class Bot:
+    """One helpdesk installation: a settings file, a data folder, an IMAP account."""
+
+    folder: Path
+    account: ImapAccount
+    smtp: SmtpRecorder
+
+    @property
+    def settings_path(self) -> Path:
+        return self.folder / "settings.toml"
+
+    def write_settings(self, **imap: Any) -> None:
+        values = {
+            "host": self.account.host,
+            "port": self.account.port,
+            "security": "none",
+            "user": self.account.user,
+            "password": self.account.password,
+            "timeout": 30.0,
+        } | imap
+        lines = ["[helpdesk]", 'data_dir = "data"', "[mailbox]", 'source = "imap"', "[imap]"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
+        lines += [
+            "[smtp]",
+            'transport = "smtp"',
+            'host = "127.0.0.1"',
+            f"port = {self.smtp.port}",
+            'security = "none"',
+            "timeout = 10.0",
+        ]
+        self.settings_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "helpdesk", "--settings", str(self.settings_path), *args]
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            self.command(*args),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=self.folder,
+            env=_env(),
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"{args} exited {result.returncode}:\n{result.stderr}")
+        return result
+
+    def run_once(self) -> subprocess.CompletedProcess[str]:
+        return self.run("run", "--once")
+
+    def crash_run_once(self, at: str) -> int:
+        """`run --once`, killed with SIGKILL when it reaches function `at`; the exit code."""
+        argv = [
+            sys.executable,
+            "-c",
+            _CRASH_AT,
+            at,
+            "--settings",
+            str(self.settings_path),
+            "run",
+            "--once",
+        ]
+        return subprocess.run(
+            argv, capture_output=True, timeout=300, cwd=self.folder, env=_env(), check=False
+        ).returncode
+
+    def watch(self) -> subprocess.Popen[str]:
+        """`helpdesk run` in the background; stop it with stop_watching()."""
+        return subprocess.Popen(
+            self.command("run"),
+            cwd=self.folder,
+            env=_env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def tickets(self) -> list[dict[str, Any]]:
+        return json.loads(self.run("tickets", "list", "--json").stdout)
+
+    def show(self, ref: str) -> dict[str, Any]:
+        return json.loads(self.run("tickets", "show", ref, "--json").stdout)
+
+
+def stop_watching(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """SIGTERM, then the exit code and stderr; it must stop by itself."""
+    process.terminate()
+    _, stderr = process.communicate(timeout=60)
+    return process.returncode, stderr
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    """Poll `condition` until true or `timeout` seconds passed (generous: slow machines)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("HELPDESK_SETTINGS", None)
+    return env

@@ -1,0 +1,240 @@
+"""The bot's backbone through real Dovecot, aiosmtpd and SQLite, driving the real CLI.
+
+Each test reads like what an LPSE would notice: tickets, answers at the SMTP server,
+flags on the IMAP server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.bot import Bot, sample, stop_watching, wait_until
+from tests.servers import ImapAccount, SmtpRecorder
+
+pytestmark = pytest.mark.servers
+
+REQUESTS = {
+    "01-forensic-complete-xlsx-pdf-rhs.eml": "forensic_test",
+    "11-schedule-change-complete-xlsx.eml": "problem_report",
+    "22-reset-complete-pdf.eml": "password_reset",
+    "03-forensic-terlampir-no-attachment.eml": "forensic_test",
+}
+ROBOTS = ["41-auto-out-of-office.eml", "42-auto-dsn-bounce.eml", "44-auto-own-helpdesk-reply.eml"]
+
+BotFactory = Callable[..., Bot]
+
+
+@pytest.fixture
+def make_bot(
+    tmp_path: Path, smtp_server: SmtpRecorder, sent_mail: list[EmailMessage]
+) -> BotFactory:
+    def make(account: ImapAccount, **imap: object) -> Bot:
+        folder = tmp_path / f"bot-{account.user}"
+        folder.mkdir()
+        bot = Bot(folder, account, smtp_server)
+        bot.write_settings(**imap)
+        return bot
+
+    return make
+
+
+def seen(account: ImapAccount, folder: str = "INBOX") -> list[bool]:
+    return ["\\Seen" in message.flags for message in account.fetch_all(folder)]
+
+
+def test_each_request_gets_one_ticket_and_one_answer(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    for name in [*REQUESTS, *ROBOTS]:
+        imap_account.append(sample(name))
+    bot = make_bot(imap_account)
+
+    bot.run_once()
+
+    tickets = bot.tickets()
+    assert sorted(t["kind"] for t in tickets) == sorted(REQUESTS.values())
+    assert len(sent_mail) == len(REQUESTS)
+    refs = {t["ref"] for t in tickets}
+    for answer in sent_mail:
+        ref = answer["Subject"].split("]", 1)[0].lstrip("[")
+        assert ref in refs
+        assert answer["Auto-Submitted"] == "auto-replied"
+        assert answer["In-Reply-To"]
+        assert answer["From"].addresses[0].addr_spec == "lpse@karawangkab.go.id"
+        assert answer["Message-ID"].endswith("@karawangkab.go.id>")
+    incomplete = next(t for t in tickets if not t["complete"])
+    assert incomplete["missing"] == ["forensic_form", "forensic_minutes"]
+    assert all(seen(imap_account))
+
+    bot.run_once()  # nothing new: no ticket, no answer
+
+    assert len(bot.tickets()) == len(REQUESTS)
+    assert len(sent_mail) == len(REQUESTS)
+
+
+def test_answer_goes_to_the_from_address_not_reply_to(
+    imap_account: ImapAccount, make_bot: BotFactory, smtp_server: SmtpRecorder
+) -> None:
+    raw = sample("22-reset-complete-pdf.eml").replace(
+        b"\r\nSubject:", b"\r\nReply-To: someone-else@example.com\r\nSubject:", 1
+    )
+    imap_account.append(raw)
+    bot = make_bot(imap_account)
+    bot.run_once()
+    [received] = smtp_server.received
+    requester = bot.tickets()[0]["requester"]
+    assert received.rcpt_tos == (requester,)
+
+
+def test_crash_after_commit_before_marking_gives_one_ticket_one_answer(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(sample("11-schedule-change-complete-xlsx.eml"))
+    bot = make_bot(imap_account)
+
+    code = bot.crash_run_once("helpdesk.imap_mailbox.ImapMailbox.mark_processed")
+
+    assert code != 0  # killed
+    assert len(bot.tickets()) == 1
+    assert seen(imap_account) == [False]
+    assert sent_mail == []
+
+    bot.run_once()
+
+    assert len(bot.tickets()) == 1
+    assert len(sent_mail) == 1
+    assert seen(imap_account) == [True]
+
+
+def test_crash_between_commit_and_sending_gives_one_answer(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(sample("01-forensic-complete-xlsx-pdf-rhs.eml"))
+    bot = make_bot(imap_account)
+
+    bot.crash_run_once("helpdesk.runner.send_due")
+
+    assert len(bot.tickets()) == 1
+    assert "pending" in bot.run("outbox", "list").stdout
+    bot.run_once()
+    bot.run_once()
+    assert len(sent_mail) == 1
+    assert len(bot.tickets()) == 1
+
+
+def test_smtp_outage_delays_answers_without_losing_them(
+    imap_account: ImapAccount,
+    make_bot: BotFactory,
+    smtp_server: SmtpRecorder,
+    sent_mail: list[EmailMessage],
+) -> None:
+    imap_account.append(sample("22-reset-complete-pdf.eml"))
+    imap_account.append(sample("01-forensic-complete-xlsx-pdf-rhs.eml"))
+    bot = make_bot(imap_account)
+    smtp_server.stop()
+
+    bot.run_once()
+
+    assert len(bot.tickets()) == 2
+    assert all(seen(imap_account))  # handled: the answers wait in the outbox
+    waiting = bot.run("outbox", "list").stdout
+    assert waiting.count("pending") == 2
+    assert "SMTP" in waiting
+
+    smtp_server.start()
+    smtp_server.fail_next("data", 451)  # a grey-listing style refusal on the way back
+    bot.run("outbox", "flush", check=False)
+    bot.run("outbox", "flush")
+
+    assert len(sent_mail) == 2
+    assert "kosong" in bot.run("outbox", "list").stdout  # nothing waits any more
+    bot.run_once()
+    assert len(sent_mail) == 2
+
+
+def test_uidvalidity_change_does_not_duplicate_tickets(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    names = ["22-reset-complete-pdf.eml", "13-problem-hps-re-reply-rup-distractor.eml"]
+    for name in names:
+        imap_account.append(sample(name))
+    bot = make_bot(imap_account)
+    bot.run_once()
+    before = imap_account.uidvalidity()
+
+    # The folder is recreated (a server migration): same mail, new UIDVALIDITY, UIDs from 1.
+    assert imap_account.recreate_folder("INBOX") != before
+    for name in names:
+        imap_account.append(sample(name))
+    imap_account.append(sample("36-data-request-complete.eml"))
+    bot.run_once()
+
+    assert sorted(t["kind"] for t in bot.tickets()) == [
+        "data_request",
+        "password_reset",
+        "problem_report",
+    ]
+    assert len(sent_mail) == 3
+    assert all(seen(imap_account))
+
+
+def test_processed_mail_moves_to_the_processed_folder(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(sample("32-additional-admin-complete.eml"))
+    bot = make_bot(imap_account, processed_folder="Diproses")
+    bot.run_once()
+    assert imap_account.fetch_all("INBOX") == []
+    assert len(imap_account.fetch_all("Diproses")) == 1
+    assert len(sent_mail) == 1
+
+
+def test_idle_answers_new_mail_without_waiting_for_a_poll(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    bot = make_bot(imap_account, poll_interval=3600.0, sweep_interval=3600.0)
+    watcher = bot.watch()
+    try:
+        assert wait_until(lambda: (bot.folder / "data" / "helpdesk.sqlite3").exists())
+        imap_account.append(sample("22-reset-complete-pdf.eml"))
+        # Far less than the hour-long poll and sweep intervals: only IDLE can explain it.
+        assert wait_until(lambda: len(sent_mail) == 1, timeout=90)
+    finally:
+        code, stderr = stop_watching(watcher)
+    assert code == 0, stderr
+
+
+def test_watching_survives_a_dovecot_restart(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    bot = make_bot(imap_account, poll_interval=3600.0, sweep_interval=3600.0)
+    watcher = bot.watch()
+    try:
+        imap_account.append(sample("22-reset-complete-pdf.eml"))
+        assert wait_until(lambda: len(sent_mail) == 1, timeout=90)
+
+        imap_account.server.restart()
+        imap_account.append(sample("32-additional-admin-complete.eml"))
+
+        assert wait_until(lambda: len(sent_mail) == 2, timeout=120)
+    finally:
+        code, stderr = stop_watching(watcher)
+    assert code == 0, stderr
+    assert len(bot.tickets()) == 2
+
+
+def test_broken_message_becomes_a_flagged_ticket_and_the_run_goes_on(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(b"\x00\xff garbage that is no mail at all \r\n\r\n\x00")
+    imap_account.append(sample("22-reset-complete-pdf.eml"))
+    bot = make_bot(imap_account)
+    bot.run_once()
+    tickets = bot.tickets()
+    assert len(tickets) == 2
+    assert len(sent_mail) == 1
+    assert all(seen(imap_account))
