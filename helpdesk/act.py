@@ -16,12 +16,13 @@ from helpdesk.decision import Decision
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import make_message_id, ticket_of_message_id
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
-from helpdesk.outbox import build_answer, queue_answer, valid_address
+from helpdesk.outbox import OutgoingFile, build_answer, queue_answer, valid_address
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import documents_on_ticket, find_ticket, next_ref
 from parsers.types import ParsedMessage
+from replies.blank_forms import FORMS, blank_form
 from replies.render import AnswerContext, first_answer_event, render_answer
 
 
@@ -115,6 +116,7 @@ def queue_reply(act: Act) -> None:
         act.decision.because(f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered")
         return
     ticket = act.ticket
+    forms = _blank_forms_for(json.loads(ticket.missing)) if act.answer_event == "incomplete" else ()
     if not valid_address(act.message.sender.address):
         ticket.needs_staff = True
         ticket.staff_note = "no usable sender address: not answered"
@@ -132,6 +134,7 @@ def queue_reply(act: Act) -> None:
         fields=dict(act.decision.fields),
         helpdesk_name=act.settings.helpdesk.name,
         helpdesk_address=act.settings.helpdesk.address,
+        extra={"attached_forms": ", ".join(f.filename for f in forms)} if forms else {},
     )
     rendered = render_answer(act.answer_event, context)
     message_id = make_message_id(
@@ -146,6 +149,7 @@ def queue_reply(act: Act) -> None:
         message_id=message_id,
         in_reply_to=act.message.message_id,
         references=act.message.references,
+        files=forms,
     )
     queue_answer(
         act.session,
@@ -159,6 +163,20 @@ def queue_reply(act: Act) -> None:
         raw=raw,
     )
     act.inbound.answered = True
+
+
+def _blank_forms_for(missing: list[str]) -> tuple[OutgoingFile, ...]:
+    """The official blank forms of the missing documents that have one."""
+    return tuple(
+        OutgoingFile(
+            FORMS[doc].filename,
+            blank_form(doc),
+            "application",
+            "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        for doc in missing
+        if doc in FORMS
+    )
 
 
 def _open(act: Act) -> None:

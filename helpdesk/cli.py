@@ -212,6 +212,16 @@ def demo(folder: Path) -> None:
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def forms(folder: Path) -> None:
+    """Write the official blank forms (XLSX) into FOLDER."""
+    from replies.blank_forms import write_blank_forms
+
+    for path in write_blank_forms(folder):
+        click.echo(path)
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @pass_ctx
 def accuracy(ctx: _Context, folder: Path) -> None:
