@@ -1,0 +1,141 @@
+"""Labelled fields out of mail text and forms: tender code, package, agency, NIP checks.
+
+Numbers count only next to their label: a NIP, a phone number or a Kode RUP is never a
+tender code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Final
+
+_TENDER_LABEL: Final = (
+    r"(?:kode|kd|id|no|nomor|nmr)\.?\s*(?:tender|lelang|paket|pkt)"
+    r"|(?:tender|lelang)\s*(?:id|no\.?|nomor|kode)?"
+)
+# Digits right after the label (": ", tab, "(", "no."), not part of a longer or spaced number.
+_TENDER: Final = re.compile(
+    rf"\b(?:{_TENDER_LABEL})\b[\s:=#.\-–(]*(\d{{6,12}})(?![\d])(?!\s\d{{3,}})(?![.,]\d)",
+    re.I,
+)
+
+# Labels at the start of a line ("Nama Paket : ...", "Nama Paket<TAB>..." in forms).
+_LABELS: Final[dict[str, str]] = {
+    "nama_paket": r"nama\s+paket|paket\s+pekerjaan|nama\s+tender",
+    "satuan_kerja": r"satuan\s+kerja|satker|instansi|skpd|opd|k/l/pd",
+    "nama_pokja": r"nama\s+pokja|pokja\s+pemilihan|kelompok\s+kerja",
+    "nama_peserta": r"nama\s+peserta|peserta|nama\s+penyedia|nama\s+perusahaan",
+    "tahapan": r"tahapan|tahap",
+    "jadwal_semula": r"jadwal\s+(semula|lama|awal)",
+    "jadwal_baru": r"jadwal\s+(baru|perubahan|menjadi)",
+    "nama": r"nama\s+lengkap|administrator\s+agency\s+baru",
+    "telepon": r"no\.?\s*(telepon|telp|hp)(\s*/\s*(hp|wa))?|telepon|no\.?\s*hp(\s*/\s*wa)?",
+    "email": r"e-?mail",
+}
+_LINE_VALUE: Final = r"^[ \t]*(?:{labels})[ \t]*(?::|\t)[ \t:]*(?P<value>[^\n]{{2,160}})$"
+_PATTERNS: Final = {
+    name: re.compile(_LINE_VALUE.format(labels=labels), re.I | re.M)
+    for name, labels in _LABELS.items()
+}
+_NIP_LABELLED: Final = re.compile(r"\bNIP\.?\s*[:.]?\s*((?:\d[\s.]?){17}\d)\b", re.I)
+
+
+def kode_tender(texts: Iterable[str]) -> str | None:
+    """The first labelled tender code in `texts` (searched in order): `"10283561"`."""
+    for text in texts:
+        match = _TENDER.search(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def labelled_fields(texts: Iterable[str]) -> dict[str, str]:
+    """Values of the labelled lines we know, first text wins: `{"nama_paket": "..."}`."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for name, pattern in _PATTERNS.items():
+            if name in found:
+                continue
+            match = pattern.search(text)
+            if match and _meaningful(match.group("value")):
+                found[name] = match.group("value").strip(" \t:;,")
+    return found
+
+
+def _meaningful(value: str) -> bool:
+    cleaned = value.strip(" \t:;,.-_")
+    return len(cleaned) >= 2 and not cleaned.startswith("...")
+
+
+def nips(text: str) -> list[str]:
+    """Labelled NIPs as 18 digits, spaces removed: `["198003132005011007"]`."""
+    return [re.sub(r"\D", "", match) for match in _NIP_LABELLED.findall(text)]
+
+
+def check_nip(text: str) -> str | None:
+    """A short English problem with a NIP, naming the failing part, or None when plausible.
+
+    `check_nip("19801345 200501 1 007") == "birth date 19801345 is not a valid date"`.
+    """
+    digits = re.sub(r"[\s.\-]", "", text)
+    if not digits.isdigit() or len(digits) != 18:
+        return f"a NIP has 18 digits, this one has {sum(ch.isdigit() for ch in digits)}"
+    birth, appointed, sex, serial = digits[:8], digits[8:14], digits[14], digits[15:]
+    born = _date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
+    if born is None or not 1930 <= born.year <= date.today().year - 15:
+        return f"birth date {birth} is not a valid date"
+    year, month = int(appointed[:4]), int(appointed[4:])
+    if not 1 <= month <= 12 or not born.year + 15 <= year <= date.today().year + 1:
+        return f"appointment {appointed} is not a valid year and month"
+    if sex not in "12":
+        return f"sex digit {sex} is not 1 or 2"
+    if serial == "000":
+        return "serial number 000 is not valid"
+    return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+_USER_LABEL: Final = r"user\s*-?\s*(?:id|name)?|userid|username|nama\s+pengguna|id\s+pengguna|login"
+_PASSWORD_LABEL: Final = r"pass\s*word|passwd|pwd|kata\s+sandi|sandi|pass"
+_VALUE: Final = r"(?P<value>[^\s,;()]{3,64})"
+_PASSWORD_VALUE: Final = re.compile(
+    rf"\b(?:{_PASSWORD_LABEL})\b[ \t]*(?:[:=]|\t)[ \t:=]*{_VALUE}", re.I
+)
+_USER_VALUE: Final = re.compile(rf"\b(?:{_USER_LABEL})\b[ \t]*(?:[:=]|\t)[ \t:=]*{_VALUE}", re.I)
+# Words that follow "password:" in prose rather than a password itself.
+_NOT_SECRETS: Final = frozenset(
+    "akan tidak sudah belum lama baru sama yang kami dan sesuai terlampir menyusul"
+    " dikirim reset lupa salah hilang terblokir".split()
+)
+
+
+def _secret_values(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    return [
+        match
+        for match in pattern.finditer(text)
+        if match.group("value").lower().strip(".") not in _NOT_SECRETS
+        and not set(match.group("value")) <= set("*x•-_.")
+    ]
+
+
+def has_credentials(text: str) -> bool:
+    """True when `text` carries a password value next to its label ("Password : Rahasia123")."""
+    return bool(_secret_values(_PASSWORD_VALUE, text))
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with password values replaced by ******** and user ids cut to two characters."""
+    for match in reversed(_secret_values(_PASSWORD_VALUE, text)):
+        text = text[: match.start("value")] + "********" + text[match.end("value") :]
+    for match in reversed(_secret_values(_USER_VALUE, text)):
+        value = match.group("value")
+        text = text[: match.start("value")] + value[:2] + "***" + text[match.end("value") :]
+    return text
