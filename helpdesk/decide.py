@@ -1,0 +1,49 @@
+"""DECIDE: raw mail to a typed Decision. Reads only: no database, no network, no files.
+
+The order of the steps is the order below; each step fills part of the Decision and
+says why in `decision.reasons`. After `skip_automatic` marks a message automatic, the
+other steps leave it alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from helpdesk.decision import Decision
+from helpdesk.settings import Settings
+from helpdesk.steps.check_documents import check_documents
+from helpdesk.steps.classify_kind import classify_kind
+from helpdesk.steps.detect_credentials import detect_credentials
+from helpdesk.steps.detect_schedule_change import detect_schedule_change
+from helpdesk.steps.extract_fields import extract_fields
+from helpdesk.steps.find_ticket_ref import find_ticket_ref
+from helpdesk.steps.inspect_attachments import inspect_attachments
+from helpdesk.steps.skip_automatic import skip_automatic
+from parsers.message import parse_message
+from parsers.types import ParsedMessage
+
+Step = Callable[[ParsedMessage, Decision, Settings], None]
+
+DECIDE: tuple[Step, ...] = (
+    skip_automatic,
+    find_ticket_ref,
+    inspect_attachments,
+    classify_kind,
+    detect_schedule_change,
+    check_documents,
+    extract_fields,
+    detect_credentials,
+)
+
+
+def decide(message: ParsedMessage, settings: Settings) -> Decision:
+    """Run every DECIDE step over `message`; the result is what `helpdesk check` prints."""
+    decision = Decision()
+    for step in DECIDE:
+        step(message, decision, settings)
+    return decision
+
+
+def check_bytes(raw: bytes, settings: Settings) -> Decision:
+    """Parse raw message bytes and decide; raises MessageParseError for non-mail."""
+    return decide(parse_message(raw), settings)

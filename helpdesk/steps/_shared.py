@@ -1,0 +1,36 @@
+"""What several DECIDE steps read: the inspected files and the request text of a message.
+
+Both are pure functions of the message; a small memo lets the steps share one inspection
+instead of opening every PDF three times.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from parsers.attachments import InspectedFile, inspect_attachment
+from parsers.quoting import is_forward, split_body, strip_subject
+from parsers.types import ParsedMessage
+
+
+@lru_cache(maxsize=4)
+def inspected_files(message: ParsedMessage, max_bytes: int) -> tuple[InspectedFile, ...]:
+    """Every attached file and archive member, inspected once per message."""
+    found: list[InspectedFile] = []
+    for attachment in message.attachments:
+        found.extend(inspect_attachment(attachment, max_bytes=max_bytes))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def request_text(message: ParsedMessage) -> str:
+    """Subject without prefixes, then the body without reply history (forwards kept)."""
+    parts = split_body(message.body_text, forward=is_forward(message.subject))
+    return f"{strip_subject(message.subject)}\n{parts.request}"
+
+
+def file_texts(message: ParsedMessage, max_bytes: int) -> list[str]:
+    """The text pages of every valid attached file, in attachment order."""
+    return [
+        page for item in inspected_files(message, max_bytes) if item.valid for page in item.pages
+    ]

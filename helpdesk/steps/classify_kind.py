@@ -1,0 +1,54 @@
+"""DECIDE step: the request kind, by scoring phrases in the request and documents attached."""
+
+from __future__ import annotations
+
+from helpdesk.decision import Decision
+from helpdesk.settings import Settings
+from helpdesk.steps._shared import request_text
+from helpdesk.steps.kind_rules import ADMIN_AGENCY, MIN_SCORE, OTHER_ACCOUNT, Score, score_kinds
+from parsers.quoting import strip_subject
+from parsers.types import ParsedMessage
+
+
+def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
+    """Set `decision.kind` to the best-scoring kind, or `other` when nothing is convincing."""
+    if decision.automatic:
+        return
+    text = request_text(message)
+    documents = [doc for verdict in decision.attachments for doc in verdict.documents]
+    scores = score_kinds(strip_subject(message.subject), text, documents)
+    ranked = sorted(scores.values(), key=lambda score: score.points, reverse=True)
+    if not ranked or ranked[0].points < MIN_SCORE:
+        decision.kind = "other"
+        decision.because("kind other: no request kind is clearly named; staff triage")
+        return
+    best = ranked[0]
+    if best.kind == "password_reset" and _not_admin_agency(text, documents):
+        decision.kind = "other"
+        decision.because(
+            "kind other: a password reset for an account that is not an Administrator Agency "
+            "(bidder, Pokja or PPK accounts are reset elsewhere)"
+        )
+        return
+    decision.kind = best.kind
+    decision.because(
+        f"kind {best.kind} ({best.points:g} points): {_evidence(best)}{_runner_up(ranked)}"
+    )
+
+
+def _not_admin_agency(text: str, documents: list[str]) -> bool:
+    """True when the password belongs to a bidder, Pokja or PPK rather than an agency admin."""
+    if "reset_letter" in documents:
+        return False
+    return bool(OTHER_ACCOUNT.search(text)) or not ADMIN_AGENCY.search(text)
+
+
+def _evidence(score: Score) -> str:
+    return "; ".join(score.evidence or [])
+
+
+def _runner_up(ranked: list[Score]) -> str:
+    if len(ranked) < 2:
+        return ""
+    second = ranked[1]
+    return f" [next: {second.kind} {second.points:g}]"

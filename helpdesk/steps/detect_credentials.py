@@ -1,0 +1,22 @@
+"""DECIDE step: flag messages that carry a user id and password (schedule-change forms do)."""
+
+from __future__ import annotations
+
+from helpdesk.decision import Decision
+from helpdesk.settings import Settings
+from helpdesk.steps._shared import inspected_files, request_text
+from parsers.fields import has_credentials
+from parsers.types import ParsedMessage
+
+
+def detect_credentials(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
+    """Set `holds_credentials`; the reason names where, never the password itself."""
+    if decision.automatic:
+        return
+    places = ["the mail body"] if has_credentials(request_text(message)) else []
+    for item in inspected_files(message, settings.helpdesk.max_attachment_bytes):
+        if item.valid and any(has_credentials(page) for page in item.pages):
+            places.append(repr(item.filename))
+    if places:
+        decision.holds_credentials = True
+        decision.because(f"holds credentials (a password) in {', '.join(places)}: mask when shown")

@@ -1,0 +1,54 @@
+"""DECIDE step: labelled fields (kode tender, paket, satker, pokja, peserta, decree data)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from helpdesk.decision import Decision
+from helpdesk.settings import Settings
+from helpdesk.steps._shared import file_texts, request_text
+from parsers.fields import check_nip, kode_tender, labelled_fields, mask_credentials, nips
+from parsers.types import ParsedMessage
+
+_TENDER_FIELDS: Final = ("nama_paket", "satuan_kerja", "nama_pokja")
+_KIND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "forensic_test": (*_TENDER_FIELDS, "nama_peserta"),
+    "problem_report": (*_TENDER_FIELDS, "tahapan", "jadwal_semula", "jadwal_baru"),
+    "password_reset": ("satuan_kerja", "nama", "telepon", "email"),
+    "admin_replacement": ("satuan_kerja", "nama", "telepon", "email"),
+    "additional_admin": ("satuan_kerja", "nama", "telepon", "email"),
+    "join_request": ("satuan_kerja", "nama", "telepon", "email"),
+    "data_request": ("satuan_kerja",),
+}
+_DECREE_KINDS: Final = frozenset(
+    {"password_reset", "admin_replacement", "additional_admin", "join_request"}
+)
+
+
+def extract_fields(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
+    """Fill `decision.fields` from the request text first, then the attached forms."""
+    if decision.automatic:
+        return
+    texts = [request_text(message), *file_texts(message, settings.helpdesk.max_attachment_bytes)]
+    code = kode_tender(texts)
+    if code:
+        decision.fields["kode_tender"] = code
+        decision.because(f"kode tender {code} found next to its label")
+    found = labelled_fields(texts)
+    for name in _KIND_FIELDS.get(decision.kind, ()):
+        if name in found:
+            decision.fields[name] = mask_credentials(found[name])
+    if decision.kind in _DECREE_KINDS:
+        _check_nip(texts, decision)
+
+
+def _check_nip(texts: list[str], decision: Decision) -> None:
+    """Record the first labelled NIP of the new admin and flag it when its dates are impossible."""
+    numbers = [number for text in texts[1:] for number in nips(text)] or nips(texts[0])
+    if not numbers:
+        return
+    decision.fields["nip"] = numbers[0]
+    problem = check_nip(numbers[0])
+    if problem:
+        decision.fields["nip_problem"] = problem
+        decision.because(f"NIP {numbers[0]} looks wrong: {problem}")

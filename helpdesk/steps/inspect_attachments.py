@@ -1,0 +1,37 @@
+"""DECIDE step: a verdict for every attached file: what documents it holds, or why not."""
+
+from __future__ import annotations
+
+from helpdesk.decision import AttachmentVerdict, Decision
+from helpdesk.settings import Settings
+from helpdesk.steps._shared import inspected_files
+from parsers.attachments import InspectedFile
+from parsers.documents import documents_in
+from parsers.types import ParsedMessage
+
+
+def inspect_attachments(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
+    """Fill `decision.attachments`; inline signature images are left out."""
+    if decision.automatic:
+        return
+    for item in inspected_files(message, settings.helpdesk.max_attachment_bytes):
+        if item.inline and item.real_type == "image":
+            continue  # a logo in the signature, not a document
+        verdict = _verdict(item)
+        decision.attachments.append(verdict)
+        if verdict.problem:
+            decision.because(f"attachment {verdict.filename!r} refused: {verdict.problem}")
+
+
+def _verdict(item: InspectedFile) -> AttachmentVerdict:
+    # An invalid file still shows what it meant to be; check_documents ignores it.
+    return AttachmentVerdict(
+        filename=item.filename,
+        documents=documents_in(item.filename, item.pages),
+        problem=item.problem,
+        problem_code=item.problem_code,
+        sha256=item.sha256,
+        size=item.size,
+        content_type=item.content_type,
+        container=item.container,
+    )
