@@ -51,6 +51,26 @@ def kode_tender(texts: Iterable[str]) -> str | None:
     return None
 
 
+_BARE_CODE: Final = re.compile(r"(?<![\w.,/-])([1-9]\d{5,11})(?![\w.,/-]|\s\d)")
+_NOT_TENDER_BEFORE: Final = re.compile(r"(rup|nip|hp|wa|telp|telepon|no|nomor|npwp|nik)\W*$", re.I)
+_RHS_NAME: Final = re.compile(r"^(\d{6,12})[_\- ]")
+
+
+def bare_code(subject: str) -> str | None:
+    """An unlabelled tender code in a subject ("Uji forensik - 10234567"), never a RUP/NIP."""
+    for match in _BARE_CODE.finditer(subject):
+        if not _NOT_TENDER_BEFORE.search(subject[: match.start()]):
+            return match.group(1)
+    return None
+
+
+def code_from_rhs_name(filename: str) -> str | None:
+    """SPSE names bid files `<kode tender>_<bidder>.rhs`: the code in front, or None."""
+    base = filename.rsplit("/", 1)[-1]
+    match = _RHS_NAME.match(base) if base.lower().endswith(".rhs") else None
+    return match.group(1) if match else None
+
+
 def labelled_fields(texts: Iterable[str]) -> dict[str, str]:
     """Values of the labelled lines we know, first text wins: `{"nama_paket": "..."}`."""
     found: dict[str, str] = {}

@@ -5,7 +5,14 @@ from __future__ import annotations
 from helpdesk.decision import Decision
 from helpdesk.settings import Settings
 from helpdesk.steps._shared import request_text
-from helpdesk.steps.kind_rules import ADMIN_AGENCY, MIN_SCORE, OTHER_ACCOUNT, Score, score_kinds
+from helpdesk.steps.kind_rules import (
+    ADMIN_AGENCY,
+    ADMIN_PASSWORD,
+    MIN_SCORE,
+    OTHER_ACCOUNT,
+    Score,
+    score_kinds,
+)
 from parsers.quoting import strip_subject
 from parsers.types import ParsedMessage
 
@@ -38,7 +45,7 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
 
 def _not_admin_agency(text: str, documents: list[str]) -> bool:
     """True when the password belongs to a bidder, Pokja or PPK rather than an agency admin."""
-    if "reset_letter" in documents:
+    if "reset_letter" in documents or ADMIN_PASSWORD.search(text):
         return False
     return bool(OTHER_ACCOUNT.search(text)) or not ADMIN_AGENCY.search(text)
 

@@ -7,7 +7,16 @@ from typing import Final
 from helpdesk.decision import Decision
 from helpdesk.settings import Settings
 from helpdesk.steps._shared import file_texts, request_text
-from parsers.fields import check_nip, kode_tender, labelled_fields, mask_credentials, nips
+from parsers.fields import (
+    bare_code,
+    check_nip,
+    code_from_rhs_name,
+    kode_tender,
+    labelled_fields,
+    mask_credentials,
+    nips,
+)
+from parsers.quoting import strip_subject
 from parsers.types import ParsedMessage
 
 _TENDER_FIELDS: Final = ("nama_paket", "satuan_kerja", "nama_pokja")
@@ -30,16 +39,33 @@ def extract_fields(message: ParsedMessage, decision: Decision, settings: Setting
     if decision.automatic:
         return
     texts = [request_text(message), *file_texts(message, settings.helpdesk.max_attachment_bytes)]
-    code = kode_tender(texts)
+    code, where = _tender_code(message, decision, texts)
     if code:
         decision.fields["kode_tender"] = code
-        decision.because(f"kode tender {code} found next to its label")
+        decision.because(f"kode tender {code} found {where}")
     found = labelled_fields(texts)
     for name in _KIND_FIELDS.get(decision.kind, ()):
         if name in found:
             decision.fields[name] = mask_credentials(found[name])
     if decision.kind in _DECREE_KINDS:
         _check_nip(texts, decision)
+
+
+def _tender_code(
+    message: ParsedMessage, decision: Decision, texts: list[str]
+) -> tuple[str | None, str]:
+    """The labelled code first; else a lone number in the subject; else a .rhs file's prefix."""
+    code = kode_tender(texts)
+    if code:
+        return code, "next to its label"
+    code = bare_code(strip_subject(message.subject))
+    if code:
+        return code, "alone in the subject"
+    for verdict in decision.attachments:
+        code = code_from_rhs_name(verdict.filename)
+        if code:
+            return code, f"in the bid file name {verdict.filename!r}"
+    return None, ""
 
 
 def _check_nip(texts: list[str], decision: Decision) -> None:

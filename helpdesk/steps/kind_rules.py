@@ -15,6 +15,28 @@ ADMIN: Final = r"adm(?:in(?:istrator|istrasi)?)?\.?\s*agen(?:cy|cies|si|sy)"
 PASSWORD: Final = r"(?:pass\s?w[ao]?r?d|pasword|passwd|pwd|kata\s*sandi|sandi)"
 _FORENSIC: Final = r"foren(?:s|z)i[kc]?"
 
+_CHANGE: Final = (
+    r"(ubah|rubah|merubah|mengubah|perubahan|ganti|penggantian|mundur|memundurkan|pengunduran"
+    r"|undur|perpanjang|perpanjangan|memperpanjang|adendum|addendum|geser|pergeseran|revisi"
+    r"|penyesuaian|menyesuaikan)"
+)
+_WHEN: Final = r"(jadwal|tahapan|waktu|jdwl)"
+# Sayings that the schedule stays; removed from the text before looking for a change.
+SCHEDULE_STAYS: Final = re.compile(
+    rf"(tidak|tdk|tanpa|bukan|belum|tak)\s+((ada|perlu|memerlukan|untuk|akan|ingin|meminta"
+    rf"|mengajukan|minta)\s+){{0,2}}{_CHANGE}\s+{_WHEN}"
+    rf"|{_WHEN}\s+(\w+\s+){{0,3}}?(tidak|tdk|tak)\s+((ada|perlu|akan)\s+){{0,2}}((di)?{_CHANGE}|berubah)"
+    rf"|{_WHEN}\s+(\w+\s+){{0,3}}?tetap\b|perubahan\s+jadwal\s*[:\t]+\s*(tidak|no|-)",
+    re.I,
+)
+# A request to move a stage's dates ("mohon perpanjangan jadwal", "jadwal diundur").
+SCHEDULE_ASKS: Final = re.compile(
+    rf"{_CHANGE}\s+(\w+\s+){{0,2}}?{_WHEN}|{_WHEN}\s+(\w+\s+){{0,3}}?"
+    rf"(diundur|dimundurkan|diperpanjang|diubah|dirubah|digeser|disesuaikan)"
+    rf"|perubahan\s+jadwal\s*[:\t]+\s*(ya|yes)\b|ubah\s+tahapan|reschedule|(penjadwalan|jadwal)\s+ulang",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -53,6 +75,14 @@ RULES: Final[tuple[Rule, ...]] = (
         r"|koreksi|keliru|terinput|\bralat\b",
         "data-entry error",
     ),
+    Rule("problem_report", 3, SCHEDULE_ASKS, "schedule change"),
+    _rule(
+        "problem_report",
+        2,
+        r"(ubah|mengubah|ganti|mengganti|revisi|merevisi|hapus|menghapus|penghapusan)\s+"
+        r"(\w+\s+){0,2}?(nilai|data|dokumen|persyaratan|metode|hps|pagu|jenis|lokasi|syarat)",
+        "correction of tender data",
+    ),
     _rule(
         "problem_report",
         1,
@@ -65,6 +95,13 @@ RULES: Final[tuple[Rule, ...]] = (
         rf"(reset|riset|atur\s*ulang|lupa|terblokir|diblokir|terkunci)\s*(\w+\s+){{0,2}}{PASSWORD}"
         rf"|{PASSWORD}\s*(\w+\s+){{0,3}}(reset|direset|riset)",
         "password reset",
+    ),
+    _rule(
+        "password_reset",
+        2,
+        rf"(tidak|tdk|gak|ga|nggak)\s*(bisa|dapat)\s*(login|log\s*in|masuk|akses|mengakses)\s*"
+        rf"(\w+\s+){{0,3}}{ADMIN}|{ADMIN}\s*(\w+\s+){{0,3}}(terblokir|terkunci|diblokir|tidak\s*aktif)",
+        "Administrator Agency cannot log in",
     ),
     _rule(
         "admin_replacement",
@@ -92,6 +129,12 @@ RULES: Final[tuple[Rule, ...]] = (
         r"\bbergabung\s+(\w+\s+){0,2}(lpse|spse)|(permohonan|mohon|ingin|bermaksud)\s+(\w+\s+){0,3}?"
         r"bergabung|keanggotaan\s*lpse",
         "joining LPSE",
+    ),
+    _rule(
+        "join_request",
+        2,
+        r"pendaftaran\s+(instansi|agency|satuan\s+kerja)\s+baru|menggunakan\s+layanan\s+lpse",
+        "new agency using LPSE",
     ),
     _rule(
         "data_request",
@@ -128,9 +171,14 @@ MIN_SCORE: Final = 2.0
 
 # An account that is not an Administrator Agency's: its owner's password is not ours to reset.
 OTHER_ACCOUNT: Final = re.compile(
-    r"akun\s*(penyedia|vendor|rekanan|perusahaan|pokja|ppk|pp\b|pejabat)"
-    r"|(penyedia|vendor|rekanan)\b|\b(pokja|ppk|pejabat pengadaan)\s*(\w+\s+){0,2}(lupa|reset)",
+    r"akun\s*(penyedia|vendor|rekanan|perusahaan|pokja|ppk|pp|pejabat|saya|pribadi)\b"
+    rf"|(penyedia|vendor|rekanan|pokja|ppk|pejabat\s+pengadaan)\s*(\w+\s+){{0,3}}?(lupa|reset|{PASSWORD})"
+    rf"|(lupa|reset)\s*(\w+\s+){{0,3}}?(penyedia|vendor|rekanan|pokja|ppk)\b",
     re.I,
+)
+# The Administrator Agency named close to the password ("reset password admin agency").
+ADMIN_PASSWORD: Final = re.compile(
+    rf"{PASSWORD}\s*(\w+\s+){{0,4}}?{ADMIN}|{ADMIN}\s*(\w+\s+){{0,6}}?{PASSWORD}", re.I
 )
 ADMIN_AGENCY: Final = re.compile(ADMIN, re.I)
 
