@@ -116,9 +116,8 @@ class DovecotServer:
         self._accounts = _system_accounts()
         self._passwords: dict[str, str] = {}
         self._process: subprocess.Popen[bytes] | None = None
-        for sub in ("run", "state", "home"):
+        for sub in ("run", "state", "home", "users"):
             (self.dir / sub).mkdir(mode=0o755)
-        self._write_users()
         self.config = self.dir / "dovecot.conf"
         self.config.write_text(self._config_text(), encoding="utf-8")
 
@@ -140,6 +139,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_verbose = yes
+auth_failure_delay = 0
 log_path = {d}/dovecot.log
 mail_location = maildir:~/Maildir
 mail_fsync = never
@@ -155,11 +155,11 @@ namespace inbox {{
 }}
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN {d}/users
+  args = scheme=PLAIN {d}/users/%n
 }}
 userdb {{
   driver = passwd-file
-  args = {d}/users
+  args = {d}/users/%n
 }}
 service imap-login {{
   {login_chroot}
@@ -173,18 +173,19 @@ service imap-login {{
 }}
 """
 
-    def _write_users(self) -> None:
+    def _write_user(self, name: str, password: str) -> None:
+        # One passwd-file per user: Dovecot re-reads a changed file at most once a second,
+        # but opens a file it has not seen yet at once, so new users work immediately.
         accounts = self._accounts
-        lines = [
+        line = (
             f"{name}:{{PLAIN}}{password}:{accounts.mail_uid}:{accounts.mail_gid}::"
             f"{self.dir}/home/{name}::\n"
-            for name, password in self._passwords.items()
-        ]
-        users, tmp = self.dir / "users", self.dir / "users.tmp"
-        tmp.write_text("".join(lines), encoding="utf-8")
+        )
+        path = self.dir / "users" / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(line, encoding="utf-8")
         tmp.chmod(0o644)  # Dovecot's auth process reads it as the `dovecot` account
-        # Replaced whole: Dovecot re-reads a passwd-file whose size or mtime changed.
-        tmp.replace(users)
+        tmp.replace(path)
 
     @property
     def running(self) -> bool:
@@ -244,11 +245,13 @@ service imap-login {{
     def add_user(self, name: str | None = None, password: str = "secret") -> ImapAccount:
         """Create a user with an empty mailbox, while the server runs."""
         name = name or f"user{next(self._names)}"
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name) or name in self._passwords:
+            raise ValueError(f"user name must be new and [a-z0-9_-], not {name!r}")
         home = self.dir / "home" / name
         home.mkdir(mode=0o700)
         os.chown(home, self._accounts.mail_uid, self._accounts.mail_gid)
         self._passwords[name] = password
-        self._write_users()
+        self._write_user(name, password)
         return ImapAccount(self.host, self.port, name, password, server=self)
 
     @contextmanager
