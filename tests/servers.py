@@ -8,6 +8,7 @@ by patching the servers' internals.
 
 from __future__ import annotations
 
+import grp
 import itertools
 import os
 import pwd
@@ -67,15 +68,16 @@ class _Accounts:
     mail_gid: int
     login_user: str
     internal_user: str
+    internal_group: str
 
 
 def _system_accounts() -> _Accounts:
     """As root Dovecot refuses to serve mail as root, so use Debian's `mail` account."""
     if os.geteuid() != 0:
-        me = pwd.getpwuid(os.geteuid()).pw_name
-        return _Accounts(os.geteuid(), os.getegid(), me, me)
+        me, group = pwd.getpwuid(os.geteuid()).pw_name, grp.getgrgid(os.getegid()).gr_name
+        return _Accounts(os.geteuid(), os.getegid(), me, me, group)
     mail = pwd.getpwnam("mail")
-    return _Accounts(mail.pw_uid, mail.pw_gid, "dovenull", "dovecot")
+    return _Accounts(mail.pw_uid, mail.pw_gid, "dovenull", "dovecot", "dovecot")
 
 
 def free_port() -> int:
@@ -127,8 +129,11 @@ class DovecotServer:
         if self.without:
             kept = [c for c in DOVECOT_CAPABILITIES if c not in self.without]
             capability = f"imap_capability = {' '.join(kept)}"
-        # Not root: the login process cannot chroot, so it stays in place.
-        login_chroot = "" if os.geteuid() == 0 else "chroot ="
+        # Not root: Dovecot's helper services cannot chroot, so they stay in place.
+        login_chroot, no_chroot = "", ""
+        if os.geteuid() != 0:
+            login_chroot = "chroot ="
+            no_chroot = "\n".join(f"service {name} {{\n  chroot =\n}}" for name in ("anvil", "ipc"))
         return f"""
 instance_name = helpdesk-test-{os.getpid()}-{d.name}
 base_dir = {d}/run
@@ -147,6 +152,7 @@ first_valid_uid = 1
 first_valid_gid = 1
 default_login_user = {accounts.login_user}
 default_internal_user = {accounts.internal_user}
+default_internal_group = {accounts.internal_group}
 mail_max_userip_connections = 100
 {capability}
 namespace inbox {{
@@ -171,6 +177,7 @@ service imap-login {{
     port = 0
   }}
 }}
+{no_chroot}
 """
 
     def _write_user(self, name: str, password: str) -> None:
