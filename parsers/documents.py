@@ -34,7 +34,7 @@ _DECREE_SUBJECT: Final = re.compile(
     rf"(penunjukan|pengangkatan|penetapan|menunjuk)\b.*{_ADMIN}", re.I
 )
 _MINUTES_TITLE: Final = re.compile(r"^berita\s+acara\b", re.I)
-_SUBJECT_LINE: Final = re.compile(r"^(perihal|prihal|perihal surat|hal)\s*[:;]\s*(.*)$", re.I)
+_SUBJECT_LINE: Final = re.compile(r"^(perihal|prihal|perihal surat|hal)\s*[:;\t]\s*(.*)$", re.I)
 _LETTER_TITLE: Final = re.compile(r"^(surat\s+)?permohonan\b.*", re.I)
 
 # A letter's subject (its "Perihal") and the document it makes the letter.
@@ -42,7 +42,9 @@ _LETTERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "reset_letter",
         re.compile(
-            rf"(reset|atur\s+ulang|pemulihan|lupa)\b.*{_PASSWORD}|{_PASSWORD}.*\breset", re.I
+            rf"(reset|atur\s+ulang|pemulihan|lupa)\b.*{_PASSWORD}|{_PASSWORD}.*\breset"
+            rf"|(reset|atur\s+ulang|pemulihan)\s+(akun|user|account)",
+            re.I,
         ),
     ),
     (

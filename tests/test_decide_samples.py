@@ -97,14 +97,16 @@ def decide_mail(message: EmailMessage, settings: Settings) -> Decision:
         {"From": "Helpdesk <lpse@karawangkab.go.id>"},
         {"Message_ID": "<HD-2026-00042.1768.9f3a@karawangkab.go.id>"},
         {"Return_Path": "<>"},
+        {"Subject": "Automatic reply: Permohonan reset password"},
+        {"Subject": "Balasan Otomatis: Permohonan reset password"},
     ],
 )
 def test_machine_mail_is_automatic_and_nothing_else(
     headers: dict[str, str], settings: Settings
 ) -> None:
-    message = make(
-        "Re: [HD-2026-00042] reset password admin agency", "Saya sedang cuti.", **headers
-    )
+    extra = {name: value for name, value in headers.items() if name != "Subject"}
+    subject = headers.get("Subject", "Re: [HD-2026-00042] reset password admin agency")
+    message = make(subject, "Saya sedang cuti.", **extra)
     decision = decide_mail(message, settings)
     assert decision.kind == "automatic" and decision.ticket_ref is None
     assert decision.missing == [] and decision.attachments == []
@@ -168,6 +170,13 @@ def test_schedule_change_wording(body: str, schedule_change: bool, settings: Set
         ("permohonan data", "Kami minta data paket TA 2025.", "data_request"),
         ("bergabung", "Kami bermaksud bergabung dengan LPSE Kabupaten Karawang.", "join_request"),
         ("tanya jam layanan", "Jam berapa kantor LPSE buka?", "other"),
+        ("jadwal upload", "Kami dari CV Maju, apakah jadwal upload diperpanjang?", "other"),
+        ("reset akun admin agency", "Mohon reset akun admin agency Dinsos.", "password_reset"),
+        (
+            "kesalahan",
+            "Terjadi kesalahan penginputan lokasi pekerjaan pada tender.",
+            "problem_report",
+        ),
     ],
 )
 def test_kind_wording(subject: str, body: str, kind: str, settings: Settings) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
+from helpdesk.requirements import REQUIRED_DOCUMENTS
 from helpdesk.settings import Settings
 from helpdesk.steps._shared import request_text
 from helpdesk.steps.kind_rules import (
     ADMIN_AGENCY,
     ADMIN_PASSWORD,
+    BIDDER,
     MIN_SCORE,
     OTHER_ACCOUNT,
     Score,
@@ -30,6 +32,10 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
         decision.because("kind other: no request kind is clearly named; staff triage")
         return
     best = ranked[0]
+    if _bidder_without_documents(text, best, documents):
+        decision.kind = "other"
+        decision.because(f"kind other: a bidder (penyedia) writes; bidders cannot file {best.kind}")
+        return
     if best.kind == "password_reset" and _not_admin_agency(text, documents):
         decision.kind = "other"
         decision.because(
@@ -48,6 +54,12 @@ def _not_admin_agency(text: str, documents: list[str]) -> bool:
     if "reset_letter" in documents or ADMIN_PASSWORD.search(text):
         return False
     return bool(OTHER_ACCOUNT.search(text)) or not ADMIN_AGENCY.search(text)
+
+
+def _bidder_without_documents(text: str, best: Score, documents: list[str]) -> bool:
+    """A bidder's mail is a question, unless it carries the request's own documents."""
+    own_documents = REQUIRED_DOCUMENTS.get(best.kind, ())
+    return bool(BIDDER.search(text)) and not any(doc in own_documents for doc in documents)
 
 
 def _evidence(score: Score) -> str:

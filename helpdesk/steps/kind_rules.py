@@ -70,8 +70,9 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule(
         "problem_report",
         2,
-        r"salah\s*(input|inputan|upload|unggah|pilih|ketik|entry|entri|isi|setting)"
-        r"|kesalahan\s*(input|unggah|upload|data|pengetikan|isian)|perbaikan\s*data"
+        r"salah\s*(\w+\s+)?(input|inputan|upload|unggah|pilih|ketik|entry|entri|isi|setting)"
+        r"|kesalahan\s*(\w+\s+)?(input|penginputan|inputan|unggah|upload|pengunggahan|data"
+        r"|pengetikan|isian|entri)|perbaikan\s*data|penginputan"
         r"|koreksi|keliru|terinput|\bralat\b",
         "data-entry error",
     ),
@@ -95,6 +96,12 @@ RULES: Final[tuple[Rule, ...]] = (
         rf"(reset|riset|atur\s*ulang|lupa|terblokir|diblokir|terkunci)\s*(\w+\s+){{0,2}}{PASSWORD}"
         rf"|{PASSWORD}\s*(\w+\s+){{0,3}}(reset|direset|riset)",
         "password reset",
+    ),
+    _rule(
+        "password_reset",
+        4,
+        rf"(reset|riset|atur\s*ulang)\s+(\w+\s+){{0,3}}?{ADMIN}",
+        "reset of the admin account",
     ),
     _rule(
         "password_reset",
@@ -140,7 +147,8 @@ RULES: Final[tuple[Rule, ...]] = (
         "data_request",
         4,
         r"(permohonan|permintaan|minta|meminta|memohon|butuh|membutuhkan|memerlukan)\s+"
-        r"((rekap(itulasi)?|salinan|daftar)\s+)?data\b|rekap(itulasi)?\s+data|data\s+(spse|lpse)\b",
+        r"((rekap(itulasi)?|salinan|daftar)\s+)?data\b|rekap(itulasi)?\s+data|data\s+(spse|lpse)\b"
+        r"|(mohon|minta)\s+(dikirim(kan)?|diberikan|disampaikan|dibantu)\s+(\w+\s+){0,2}?data\b",
         "data request",
     ),
     _rule("sub_agency", 6, r"sub[\s\-]*agen(cy|si|sy)", "sub agency"),
@@ -179,6 +187,12 @@ OTHER_ACCOUNT: Final = re.compile(
 # The Administrator Agency named close to the password ("reset password admin agency").
 ADMIN_PASSWORD: Final = re.compile(
     rf"{PASSWORD}\s*(\w+\s+){{0,4}}?{ADMIN}|{ADMIN}\s*(\w+\s+){{0,6}}?{PASSWORD}", re.I
+)
+# A bidder writing about itself: it may ask questions, not file any of the SLA requests.
+BIDDER: Final = re.compile(
+    r"(saya|kami)\s+(dari|selaku|sebagai|adalah|merupakan)\s+(pihak\s+)?(penyedia|vendor|rekanan"
+    r"|peserta\s+tender|cv|pt)\b|akun\s+penyedia|\b(direktur|direktris|wakil\s+direktur)\s+(cv|pt)\b",
+    re.I,
 )
 ADMIN_AGENCY: Final = re.compile(ADMIN, re.I)
 

@@ -15,6 +15,13 @@ _AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-auto-response-suppress", "x-
 _REPORT_TYPES = frozenset(
     {"multipart/report", "message/delivery-status", "message/disposition-notification"}
 )
+_MACHINE_SUBJECT = re.compile(
+    r"^\s*(automatic\s+reply|auto(matic)?[- ]?(reply|response)|out\s+of\s+(the\s+)?office"
+    r"|balasan\s+otomatis|pesan\s+otomatis|jawaban\s+otomatis|undeliverable|undelivered\s+mail"
+    r"|delivery\s+status\s+notification|mail\s+delivery\s+(failed|failure)"
+    r"|returned\s+mail|tidak\s+terkirim)\b",
+    re.I,
+)
 _MACHINE_SENDER = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|auto-?reply)([+\-.].*)?@", re.I
 )
@@ -52,6 +59,8 @@ def _sender_evidence(message: ParsedMessage, settings: Settings) -> str | None:
         return "sent from our own helpdesk address (our own answer came back)"
     if is_own_message_id(message.message_id, settings):
         return "Message-ID is one of our own answers"
+    if _MACHINE_SUBJECT.match(message.subject):
+        return f"subject of an automatic reply or bounce: {message.subject[:60]!r}"
     return None
 
 
