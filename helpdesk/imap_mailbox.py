@@ -210,7 +210,11 @@ class ImapMailbox:
         if self._selected != folder:
             self._select(client, folder)
         if self._uidvalidity != uidvalidity:
-            log.warning("%s on %s was recreated (new UIDVALIDITY)", folder, self._where)
+            log.warning(
+                "%s on %s was recreated (new UIDVALIDITY): its mail will be read again",
+                folder,
+                self._where,
+            )
             return False
         return True
 
@@ -263,13 +267,8 @@ class ImapMailbox:
     # --- marking ------------------------------------------------------------------------
 
     def _is_current(self, client: IMAPClient, message: RawMessage) -> bool:
-        if self._selected != message.folder:
-            self._select(client, message.folder)
-        if self._uidvalidity != message.uidvalidity:
-            # The folder was recreated: this UID names nothing, or another message.
-            log.info("%s: folder was recreated, leaving it to be read again", message.location)
-            return False
-        return True
+        # After a UIDVALIDITY change the UID names nothing, or another message.
+        return self._in_folder(client, message.folder, message.uidvalidity)
 
     def _ensure_folder(self, client: IMAPClient, folder: str) -> None:
         if folder in self._folders:

@@ -308,6 +308,26 @@ def test_restarted_server_raises_mailbox_error_then_reconnects(
     assert [m.uid for m in mailbox.fetch_new()] == ["2"]
 
 
+def test_server_restart_during_idle_raises_mailbox_error_promptly(
+    dovecot: DovecotServer, imap_account: ImapAccount, open_imap: OpenMailbox
+) -> None:
+    mailbox = open_imap(imap_account)
+    list(mailbox.fetch_new())
+    restart = threading.Timer(0.3, dovecot.restart)
+
+    started = time.monotonic()
+    restart.start()
+    try:
+        with pytest.raises(MailboxError):
+            mailbox.wait_for_mail(timeout=60)
+    finally:
+        restart.join(timeout=60)
+
+    assert time.monotonic() - started < 30
+    imap_account.append(mail(1))
+    assert [m.uid for m in mailbox.fetch_new()] == ["1"]
+
+
 def test_wrong_password_raises_mailbox_login_error(
     imap_account: ImapAccount, open_imap: OpenMailbox
 ) -> None:
