@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
@@ -34,7 +33,7 @@ def dovecot_factory() -> Iterator[DovecotFactory]:
     One server per variant for the whole session; each is started again if a test
     stopped it.
     """
-    if not DOVECOT.exists() and shutil.which("dovecot") is None:
+    if not DOVECOT.exists():
         pytest.skip(
             f"Dovecot is not installed ({DOVECOT}); install the Debian package "
             "dovecot-imapd (tests/run.sh does) to run the IMAP tests"
