@@ -56,7 +56,7 @@ def record_message(act: Act) -> None:
         kind=act.decision.kind,
         raw_sha256=sha256_hex(act.raw.data),
         raw_path=act.raw_path,
-        received_at=_naive_utc(act.raw.internal_date),
+        received_at=_as_utc(act.raw.internal_date),
     )
     act.session.add(act.inbound)
     act.session.flush()
@@ -112,7 +112,7 @@ def queue_reply(act: Act) -> None:
         return
     since = act.settings.helpdesk.answer_mail_since
     arrived = act.raw.internal_date
-    if since is not None and arrived is not None and _naive_utc(arrived) < _naive_utc(since):
+    if since is not None and arrived is not None and _as_utc(arrived) < _as_utc(since):
         act.decision.because(f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered")
         return
     ticket = act.ticket
@@ -254,7 +254,8 @@ def _first_status(decision: Decision) -> str:
     return "new" if decision.complete else "awaiting_documents"
 
 
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
+def _as_utc(moment: datetime | None) -> datetime | None:
+    """`moment` in UTC; a naive moment (no zone given) is taken as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -14,7 +14,6 @@ MailboxError once; the next call connects again.
 from __future__ import annotations
 
 import logging
-import random
 import socket
 import ssl
 import time
@@ -36,15 +35,6 @@ BATCH_MESSAGES = 50  # messages fetched per FETCH ...
 BATCH_BYTES = 32 * 1024 * 1024  # ... and at most this many bytes of them (one big one alone)
 SIZE_CHUNK = 1000  # UIDs whose sizes are asked for in one FETCH
 IDLE_MAX = 25 * 60.0  # RFC 2177: servers may end an IDLE after 30 minutes
-
-
-def backoff_delays(*, base: float = 1.0, cap: float = 60.0) -> Iterator[float]:
-    """Pauses between reconnects, doubling up to `cap` s with jitter: 0.7, 1.6, 3.1, ... 41.2."""
-    ceiling = base
-    while True:
-        # Half fixed, half random: many bots restarted together do not reconnect in step.
-        yield random.uniform(ceiling / 2, ceiling)
-        ceiling = min(ceiling * 2, cap)
 
 
 def _keep_alive(sock: socket.socket) -> None:

@@ -9,7 +9,7 @@ import re
 import secrets
 from pathlib import Path
 
-_OURS = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{5,})\.([0-9a-f]{16})\.([0-9a-f]{20})@(.+)$")
+_OURS = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{5,})\.([0-9a-f]{12})\.([0-9a-f]{16})@(.+)$")
 
 
 def load_secret(configured: str, data_dir: Path) -> bytes:
@@ -27,12 +27,13 @@ def load_secret(configured: str, data_dir: Path) -> bytes:
 
 
 def _signature(secret: bytes, ref: str, token: str) -> str:
-    return hmac.new(secret, f"{ref}.{token}".encode(), hashlib.sha256).hexdigest()[:20]
+    return hmac.new(secret, f"{ref}.{token}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def make_message_id(*, ref: str, domain: str, secret: bytes) -> str:
     """A new Message-ID (without brackets): `HD-2026-00042.<token>.<sig>@domain`."""
-    token = secrets.token_hex(8)
+    # Short enough that "Message-ID: <...>" stays on one 78-character line.
+    token = secrets.token_hex(6)
     return f"{ref}.{token}.{_signature(secret, ref, token)}@{domain}"
 
 

@@ -14,7 +14,7 @@ STATUSES = ("new", "awaiting_documents", "in_progress", "escalated", "resolved",
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)  # stored naive, always UTC
+    return datetime.now(UTC)
 
 
 class Ticket(SQLModel, table=True):

@@ -9,13 +9,13 @@ messages when asked.
 from __future__ import annotations
 
 import logging
-import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from helpdesk.backoff import backoff_delays
 from helpdesk.errors import MailboxError
 from helpdesk.mailbox import Mailbox, open_mailbox
 from helpdesk.message_ids import load_secret
@@ -41,13 +41,6 @@ class RunReport:
     def count(self, outcome: Outcome) -> None:
         self.outcomes[outcome.value] = self.outcomes.get(outcome.value, 0) + 1
 
-
-def backoff_delays(base: float = 1.0, cap: float = 60.0) -> Iterator[float]:
-    """1, 2, 4 ... seconds up to `cap`, each with jitter so many bots do not align."""
-    delay = base
-    while True:
-        yield delay * random.uniform(0.5, 1.5)
-        delay = min(delay * 2, cap)
 
 
 class _StopWaiting(Exception):

@@ -64,8 +64,9 @@ class ImapSection(_Section):
     folder: str = "INBOX"
     processed_folder: str = ""
     quarantine_folder: str = ""
-    # Seconds between full re-sweeps of the folder, a safety net beside IDLE.
-    sweep_interval: float = Field(default=300.0, gt=0)
+    # Seconds between full re-sweeps of the folder, a safety net beside IDLE: the longest
+    # a message waits if the server's IDLE notification is ever missed.
+    sweep_interval: float = Field(default=60.0, gt=0)
     # Poll interval when the server has no IDLE.
     poll_interval: float = Field(default=30.0, gt=0)
     timeout: float = Field(default=60.0, gt=0)

@@ -21,9 +21,16 @@ ROOT = Path(__file__).parent.parent
 # happens at exactly that point of a real run.
 _CRASH_AT = """
 import os, signal, sys, importlib
-module, _, name = sys.argv.pop(1).rpartition(".")
-setattr(importlib.import_module(module), name,
-        lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
+parts = sys.argv.pop(1).split(".")
+for cut in range(len(parts) - 1, 0, -1):  # the longest importable prefix is the module
+    try:
+        owner = importlib.import_module(".".join(parts[:cut]))
+        break
+    except ImportError:
+        continue
+for attribute in parts[cut:-1]:
+    owner = getattr(owner, attribute)
+setattr(owner, parts[-1], lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
 from helpdesk.cli import main
 main()
 """

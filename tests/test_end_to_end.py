@@ -60,7 +60,7 @@ def test_each_request_gets_one_ticket_and_one_answer(
     assert len(sent_mail) == len(REQUESTS)
     refs = {t["ref"] for t in tickets}
     for answer in sent_mail:
-        ref = answer["Subject"].split("]", 1)[0].lstrip("[")
+        ref = str(answer["Subject"]).strip().split("]", 1)[0].lstrip("[")
         assert ref in refs
         assert answer["Auto-Submitted"] == "auto-replied"
         assert answer["In-Reply-To"]
@@ -159,18 +159,18 @@ def test_smtp_outage_delays_answers_without_losing_them(
 def test_uidvalidity_change_does_not_duplicate_tickets(
     imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
 ) -> None:
-    names = ["22-reset-complete-pdf.eml", "13-problem-hps-re-reply-rup-distractor.eml"]
-    for name in names:
-        imap_account.append(sample(name))
-    bot = make_bot(imap_account)
+    folder = "Permohonan"  # Dovecot cannot delete INBOX; any folder the bot watches will do
+    for name in ["22-reset-complete-pdf.eml", "13-problem-hps-re-reply-rup-distractor.eml"]:
+        imap_account.append(sample(name), folder=folder)
+    bot = make_bot(imap_account, folder=folder)
     bot.run_once()
-    before = imap_account.uidvalidity()
+    before = imap_account.uidvalidity(folder)
 
-    # The folder is recreated (a server migration): same mail, new UIDVALIDITY, UIDs from 1.
-    assert imap_account.recreate_folder("INBOX") != before
-    for name in names:
-        imap_account.append(sample(name))
-    imap_account.append(sample("36-data-request-complete.eml"))
+    # Recreated (a server migration): the same mail, a new UIDVALIDITY, UIDs from 1 again.
+    assert imap_account.recreate_folder(folder) != before
+    for stored in imap_account.fetch_all(folder):
+        imap_account.set_flags(stored.uid, folder, remove=["\\Seen"])  # flags lost too
+    imap_account.append(sample("36-data-request-complete.eml"), folder=folder)
     bot.run_once()
 
     assert sorted(t["kind"] for t in bot.tickets()) == [
@@ -179,7 +179,7 @@ def test_uidvalidity_change_does_not_duplicate_tickets(
         "problem_report",
     ]
     assert len(sent_mail) == 3
-    assert all(seen(imap_account))
+    assert all(seen(imap_account, folder))
 
 
 def test_processed_mail_moves_to_the_processed_folder(

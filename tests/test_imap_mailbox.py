@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from helpdesk.backoff import backoff_delays
 from helpdesk.errors import MailboxError, MailboxLoginError
-from helpdesk.imap_mailbox import BATCH_MESSAGES, ImapMailbox, backoff_delays
+from helpdesk.imap_mailbox import BATCH_MESSAGES, ImapMailbox
 from helpdesk.mailbox import Cursor, MemoryCursorStore
 from tests.servers import DovecotServer, ImapAccount, free_port
 
