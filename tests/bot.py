@@ -159,3 +159,28 @@ def _env() -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("HELPDESK_SETTINGS", None)
     return env
+
+
+def with_headers(raw: bytes, **headers: str) -> bytes:
+    """`raw` with whole header fields replaced (Message_ID= names Message-ID:), or added.
+
+    Works on the bytes, so the rest of the message stays byte-exact.
+    """
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    for key, value in headers.items():
+        name = key.replace("_", "-").encode()
+        new = name + b": " + value.encode()
+        kept, replaced, skipping = [], False, False
+        for line in lines:
+            if line[:1] in (b" ", b"\t") and skipping:
+                continue  # a continuation of the field being replaced
+            skipping = line.lower().startswith(name.lower() + b":")
+            if skipping:
+                if not replaced:
+                    kept.append(new)
+                replaced = True
+                continue
+            kept.append(line)
+        lines = kept if replaced else [*kept, new]
+    return b"\r\n".join(lines) + sep + body

@@ -1,0 +1,183 @@
+"""The pipeline in-process on a Maildir and the file transport: follow-ups, the
+cut-over, and messages that break a step (flagged, then replayed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from helpdesk import pipeline
+from helpdesk.database import open_database
+from helpdesk.maildir_mailbox import deliver
+from helpdesk.replay import replay_entry
+from helpdesk.runner import Worker
+from helpdesk.settings import Settings, settings_from_dict
+from helpdesk.tickets import list_tickets
+from helpdesk.views import quarantine_table
+from tests.bot import sample, with_headers
+
+NO_DOCUMENTS = "03-forensic-terlampir-no-attachment.eml"  # forensic test, nothing attached
+WITH_DOCUMENTS = "01-forensic-complete-xlsx-pdf-rhs.eml"  # form, minutes and .rhs
+REQUESTER = "Yayan Sopyan <yayan_sopyan76@yahoo.co.id>"
+
+
+class Helpdesk:
+    """A helpdesk on a Maildir with answers written as files."""
+
+    def __init__(self, folder: Path, **helpdesk: Any) -> None:
+        self.settings: Settings = settings_from_dict(
+            {
+                "helpdesk": {"data_dir": "data", **helpdesk},
+                "mailbox": {"source": "maildir", "path": "maildir"},
+                "smtp": {"transport": "file", "dir": "answers"},
+            },
+            path=str(folder / "settings.toml"),
+        )
+        self.engine = open_database(self.settings.database_url)
+
+    def receive(self, raw: bytes) -> None:
+        deliver(self.settings.mailbox.path, raw)
+
+    def run_once(self) -> None:
+        worker = Worker(self.settings, self.engine)
+        try:
+            worker.run_once()
+        finally:
+            worker.close()
+
+    def tickets(self) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            return [
+                {
+                    "ref": t.ref,
+                    "status": t.status,
+                    "complete": t.complete,
+                    "missing": json.loads(t.missing),
+                    "needs_staff": t.needs_staff,
+                    "linked_ref": t.linked_ref,
+                    "kind": t.kind,
+                }
+                for t in reversed(list_tickets(session))
+            ]
+
+    def answers(self) -> list[EmailMessage]:
+        files = sorted(self.settings.smtp.dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        return [message_from_bytes(p.read_bytes(), policy=default) for p in files]  # type: ignore[misc]
+
+
+@pytest.fixture
+def helpdesk(tmp_path: Path) -> Callable[..., Helpdesk]:
+    return lambda **helpdesk: Helpdesk(tmp_path, **helpdesk)
+
+
+def first_answer_id(desk: Helpdesk) -> str:
+    return str(desk.answers()[0]["Message-ID"]).strip()
+
+
+def test_follow_up_with_the_missing_documents_completes_the_ticket(
+    helpdesk: Callable[..., Helpdesk],
+) -> None:
+    desk = helpdesk()
+    desk.receive(sample(NO_DOCUMENTS))
+    desk.run_once()
+    [ticket] = desk.tickets()
+    assert ticket["missing"] == ["forensic_form", "forensic_minutes"]
+
+    follow_up = with_headers(
+        sample(WITH_DOCUMENTS),
+        From=REQUESTER,
+        Subject=f"Re: [{ticket['ref']}] Uji Forensik Paket Pengadaan Bed Pasien RSUD",
+        In_Reply_To=first_answer_id(desk),
+    )
+    desk.receive(follow_up)
+    desk.run_once()
+
+    [ticket] = desk.tickets()  # joined: still one ticket
+    assert ticket["complete"] and ticket["status"] == "in_progress"
+    answers = desk.answers()
+    assert len(answers) == 2
+    assert f"[{ticket['ref']}]" in str(answers[1]["Subject"])
+    assert "belum lengkap" not in answers[1].get_body(("plain",)).get_content()
+
+
+def test_subject_naming_a_ticket_from_a_stranger_opens_a_linked_flagged_ticket(
+    helpdesk: Callable[..., Helpdesk],
+) -> None:
+    desk = helpdesk()
+    desk.receive(sample(NO_DOCUMENTS))
+    desk.run_once()
+    ref = desk.tickets()[0]["ref"]
+
+    desk.receive(with_headers(sample(WITH_DOCUMENTS), Subject=f"Re: [{ref}] uji forensik"))
+    desk.run_once()
+
+    first, second = desk.tickets()
+    assert first["missing"] == ["forensic_form", "forensic_minutes"]  # not changed
+    assert second["linked_ref"] == ref and second["needs_staff"]
+
+
+def test_automatic_reply_to_our_answer_changes_nothing(helpdesk: Callable[..., Helpdesk]) -> None:
+    desk = helpdesk()
+    desk.receive(sample(NO_DOCUMENTS))
+    desk.run_once()
+    before = desk.tickets()
+    ref = before[0]["ref"]
+    out_of_office = with_headers(
+        sample("41-auto-out-of-office.eml"),
+        From=REQUESTER,
+        Subject=f"Otomatis: [{ref}] Uji Forensik",
+        In_Reply_To=first_answer_id(desk),
+    )
+    desk.receive(out_of_office)
+    desk.run_once()
+    assert desk.tickets() == before
+    assert len(desk.answers()) == 1
+
+
+def test_mail_from_before_the_cut_over_gets_a_ticket_but_no_answer(
+    helpdesk: Callable[..., Helpdesk],
+) -> None:
+    desk = helpdesk(answer_mail_since="2999-01-01T00:00:00+07:00")
+    desk.receive(sample(WITH_DOCUMENTS))
+    desk.run_once()
+    assert len(desk.tickets()) == 1
+    assert desk.answers() == []
+
+
+def test_message_that_breaks_a_step_is_flagged_then_replayed(
+    helpdesk: Callable[..., Helpdesk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = helpdesk()
+    real_decide = pipeline.decide
+
+    def broken(message: Any, settings: Settings) -> Any:
+        if "Bed Pasien" in message.subject:
+            raise RuntimeError("a bug in a step")
+        return real_decide(message, settings)
+
+    monkeypatch.setattr(pipeline, "decide", broken)
+    desk.receive(sample(NO_DOCUMENTS))
+    desk.receive(sample(WITH_DOCUMENTS))
+    desk.run_once()
+
+    flagged, handled = sorted(desk.tickets(), key=lambda t: t["needs_staff"], reverse=True)
+    assert flagged["needs_staff"] and not handled["needs_staff"]
+    assert len(desk.answers()) == 1  # the run went on to the next message
+    with Session(desk.engine) as session:
+        listing = quarantine_table(session)
+    assert "RuntimeError: a bug in a step" in listing
+
+    monkeypatch.setattr(pipeline, "decide", real_decide)  # the fix is deployed
+    assert "replayed: ticket" in replay_entry(desk.settings, desk.engine, 1)
+
+    kinds = sorted((t["kind"], t["status"]) for t in desk.tickets())
+    assert ("forensic_test", "awaiting_documents") in kinds
+    assert len(desk.answers()) == 2
