@@ -20,7 +20,7 @@ from helpdesk.outbox import OutgoingFile, build_answer, queue_answer, valid_addr
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
-from helpdesk.tickets import documents_on_ticket, find_ticket, next_ref
+from helpdesk.tickets import audit, documents_on_ticket, find_ticket, next_ref
 from parsers.types import ParsedMessage
 from replies.blank_forms import FORMS, blank_form
 from replies.render import AnswerContext, first_answer_event, render_answer
@@ -204,6 +204,13 @@ def _open(act: Act) -> None:
         ticket.staff_note = f"names ticket {d.ticket_ref} but is not a trusted follow-up of it"
     act.session.add(ticket)
     act.session.flush()
+    audit(
+        act.session,
+        ticket,
+        actor="bot",
+        action="created",
+        detail=f"{d.kind}, {'complete' if d.complete else 'missing ' + ', '.join(d.missing)}",
+    )
     act.ticket = ticket
     act.answer_event = first_answer_event(d.kind, d.complete)
 
@@ -211,6 +218,13 @@ def _open(act: Act) -> None:
 def _join(act: Act, ticket: Ticket) -> None:
     act.ticket, act.joined = ticket, True
     act.decision.because(f"follow-up joins ticket {ticket.ref}")
+    audit(
+        act.session,
+        ticket,
+        actor="bot",
+        action="followup",
+        detail=f"message from {act.message.sender.address}",
+    )
     ticket.holds_credentials = ticket.holds_credentials or act.decision.holds_credentials
     ticket.updated_at = utcnow()
     act.session.add(ticket)
@@ -223,7 +237,14 @@ def _refresh_missing(act: Act, ticket: Ticket) -> None:
     ticket.missing, ticket.complete = json.dumps(missing), not missing
     if ticket.complete and not was_complete:
         ticket.status = "in_progress" if ticket.status == "awaiting_documents" else ticket.status
-        act.answer_event = "acknowledged"
+        act.answer_event = "documents_complete"
+        audit(
+            act.session,
+            ticket,
+            actor="bot",
+            action="status",
+            detail=f"all documents received: {ticket.status}",
+        )
     elif not ticket.complete and act.message.attachments:
         act.answer_event = "incomplete"
     act.session.add(ticket)

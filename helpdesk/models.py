@@ -35,7 +35,41 @@ class Ticket(SQLModel, table=True):
     needs_staff: bool = Field(default=False, index=True)
     staff_note: str = ""  # why staff must look (parse failure, spoofed follow-up, ...)
     linked_ref: str | None = None
+    assignee: str | None = Field(default=None, index=True)  # staff member's name
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    sender_known: bool = False  # the sender's address or domain is in the agency registry
+    deadline: datetime | None = Field(default=None, index=True)  # a stated H-2 / upload date
+    outcome: str | None = None  # e.g. forensic "opened", "corrupt", "recovered"
+    resolution_note: str = ""
+    first_answer_at: datetime | None = None
+    resolved_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to a ticket: who, when, what. Never updated or deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = "bot"  # "bot", or the staff member's name
+    action: str = ""  # created, followup, assigned, note, escalated, resolved, ...
+    detail: str = ""  # free text; credentials never written here
+
+
+class Agency(SQLModel, table=True):
+    """One agency of the registry: who may ask, and where administrator outcomes go."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)  # instansi
+    domains: str = "[]"  # JSON list of mail domains of the agency (never public webmail)
+    addresses: str = "[]"  # JSON list of further known sender addresses
+    admin_name: str = ""
+    admin_nip: str = ""
+    admin_email: str = ""  # the Administrator Agency address on record
+    admin_phone: str = ""
+    pokja_contacts: str = "[]"  # JSON list of {"name", "email", "phone"}
     updated_at: datetime = Field(default_factory=utcnow)
 
 

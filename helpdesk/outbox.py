@@ -178,6 +178,10 @@ def _attempt(
     else:
         row.status, row.sent_at, row.last_error = "sent", utcnow(), ""
         row.attempts += 1
+        ticket = session.get(Ticket, row.ticket_id)
+        if ticket is not None and ticket.first_answer_at is None:
+            ticket.first_answer_at = row.sent_at
+            session.add(ticket)
         report.sent += 1
         log.info("answer %s sent to %s", row.message_id, row.recipient)
     session.add(row)

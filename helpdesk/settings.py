@@ -87,6 +87,41 @@ class SmtpSection(_Section):
     retry_hours: float = Field(default=48.0, ge=24.0)
 
 
+_RESOLUTION_HOURS = {
+    "forensic_test": 72.0,
+    "problem_report": 24.0,
+    "password_reset": 24.0,
+    "admin_replacement": 72.0,
+    "additional_admin": 72.0,
+    "join_request": 168.0,
+    "data_request": 72.0,
+    "sub_agency": 24.0,
+    "other": 72.0,
+}
+
+
+class SlaSection(_Section):
+    # Hours from a request to the first answer a person would expect (the bot's own
+    # answer counts); later than this the ticket is overdue for a first answer.
+    first_answer_hours: float = Field(default=4.0, gt=0)
+    # Hours from a request to its resolution, per kind; past it the ticket is overdue.
+    resolution_hours: dict[str, float] = Field(default_factory=lambda: dict(_RESOLUTION_HOURS))
+    # When and where bimtek for new administrators takes place, quoted in answers.
+    bimtek_schedule: str = ""
+
+    @field_validator("resolution_hours")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, float]) -> dict[str, float]:
+        from helpdesk.requirements import KINDS
+
+        unknown = sorted(set(value) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+        if any(hours <= 0 for hours in value.values()):
+            raise ValueError("hours must be positive")
+        return {**_RESOLUTION_HOURS, **value}
+
+
 class DatabaseSection(_Section):
     url: str = ""
 
@@ -97,6 +132,7 @@ class Settings(_Section):
     imap: ImapSection = ImapSection()
     smtp: SmtpSection = SmtpSection()
     database: DatabaseSection = DatabaseSection()
+    sla: SlaSection = SlaSection()
     source_path: str = Field(default="", exclude=True)
 
     @property

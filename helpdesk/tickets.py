@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from helpdesk.errors import TicketNotFoundError
 from helpdesk.mailbox import Cursor
 from helpdesk.models import (
+    AuditEntry,
     InboundMessage,
     MailboxCursor,
     OutboxAnswer,
@@ -52,6 +53,20 @@ def next_ref(session: Session, *, prefix: str, year: int) -> str:
         {"p": prefix, "y": year},
     ).scalar_one()
     return f"{prefix}-{year}-{number:05d}"
+
+
+def audit(session: Session, ticket: Ticket, *, actor: str, action: str, detail: str = "") -> None:
+    """Add one line to the ticket's audit trail (who, when, what) in the caller's transaction."""
+    if ticket.id is None:
+        session.flush()
+    session.add(
+        AuditEntry(ticket_id=ticket.id or 0, actor=actor, action=action, detail=detail[:2000])
+    )
+
+
+def ticket_audit(session: Session, ticket: Ticket) -> Sequence[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
+    return session.exec(query.order_by(col(AuditEntry.id))).all()
 
 
 def get_ticket(session: Session, ref: str) -> Ticket:

@@ -24,6 +24,7 @@ from jinja2 import (
     Environment,
     PackageLoader,
     StrictUndefined,
+    Template,
     TemplateNotFound,
     select_autoescape,
 )
@@ -213,17 +214,24 @@ def render_answer(event: str, ctx: AnswerContext) -> RenderedAnswer:
     if ctx.kind not in KINDS or ctx.kind == "automatic":
         raise ValueError(f"no answers for request kind {ctx.kind!r}")
     _check_ref(ctx.ticket_ref)
-    names = [f"{ctx.kind}/{event}.txt.j2", f"_default/{event}.txt.j2"]
-    try:
-        template = _environment().select_template(names)
-    except TemplateNotFound as exc:
-        raise ValueError(
-            f"no template for event {event!r} of kind {ctx.kind!r}: add replies/templates/"
-            f"{names[0]} or {names[1]}"
-        ) from exc
-    body = _tidy(template.render(_template_context(ctx)))
+    template = _template_for(ctx.kind, event)
+    context = _template_context(ctx)
+    # A generic event may build on the kind's own acknowledgement ("what happens next").
+    context["acknowledged_template"] = _template_for(ctx.kind, "acknowledged").name
+    body = _tidy(template.render(context))
     subject = answer_subject(ctx.ticket_ref, ctx.request_subject, fallback=kind_name(ctx.kind))
     return RenderedAnswer(subject=subject, body=body)
+
+
+def _template_for(kind: str, event: str) -> Template:
+    names = [f"{kind}/{event}.txt.j2", f"_default/{event}.txt.j2"]
+    try:
+        return _environment().select_template(names)
+    except TemplateNotFound as exc:
+        raise ValueError(
+            f"no template for event {event!r} of kind {kind!r}: add replies/templates/"
+            f"{names[0]} or {names[1]}"
+        ) from exc
 
 
 def _check_ref(ticket_ref: str) -> None:

@@ -105,7 +105,8 @@ def test_follow_up_with_the_missing_documents_completes_the_ticket(
     answers = desk.answers()
     assert len(answers) == 2
     assert f"[{ticket['ref']}]" in str(answers[1]["Subject"])
-    assert "belum lengkap" not in answers[1].get_body(("plain",)).get_content()
+    text = answers[1].get_body(("plain",)).get_content()
+    assert "berkas lengkap" in text and "belum lengkap" not in text
 
 
 def test_subject_naming_a_ticket_from_a_stranger_opens_a_linked_flagged_ticket(
