@@ -12,18 +12,19 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.decision import Decision
 from helpdesk.mailbox import RawMessage
-from helpdesk.message_ids import make_message_id, ticket_of_message_id
+from helpdesk.message_ids import ticket_of_message_id
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
-from helpdesk.outbox import OutgoingFile, build_answer, queue_answer, valid_address
+from helpdesk.outbox import OutgoingFile, valid_address
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import audit, documents_on_ticket, find_ticket, next_ref
 from parsers.types import ParsedMessage
 from replies.blank_forms import FORMS, blank_form
-from replies.render import AnswerContext, first_answer_event, render_answer
+from replies.render import first_answer_event
 
 
 @dataclass
@@ -122,45 +123,20 @@ def queue_reply(act: Act) -> None:
         ticket.staff_note = "no usable sender address: not answered"
         act.session.add(ticket)
         return
-    context = AnswerContext(
-        ticket_ref=ticket.ref,
-        kind=ticket.kind,
-        schedule_change=ticket.schedule_change,
-        request_subject=act.message.subject,
-        requester_name=act.message.sender.name,
-        received_at=act.raw.internal_date or utcnow(),
-        attachments=tuple(act.decision.attachments),
-        missing=tuple(json.loads(ticket.missing)),
-        fields=dict(act.decision.fields),
-        helpdesk_name=act.settings.helpdesk.name,
-        helpdesk_address=act.settings.helpdesk.address,
-        extra={"attached_forms": ", ".join(f.filename for f in forms)} if forms else {},
-    )
-    rendered = render_answer(act.answer_event, context)
-    message_id = make_message_id(
-        ref=ticket.ref, domain=act.settings.helpdesk.own_domain, secret=act.secret
-    )
-    raw = build_answer(
-        act.settings,
-        to_name=act.message.sender.name,
-        to_address=act.message.sender.address,
-        subject=rendered.subject,
-        body=rendered.body,
-        message_id=message_id,
-        in_reply_to=act.message.message_id,
-        references=act.message.references,
-        files=forms,
-    )
-    queue_answer(
+    queue_ticket_answer(
         act.session,
         act.settings,
+        act.secret,
         ticket=ticket,
         event=act.answer_event,
+        to=Recipient(act.message.sender.name, act.message.sender.address),
+        thread=Thread(act.message.subject, act.message.message_id, act.message.references),
+        received_at=act.raw.internal_date or utcnow(),
+        attachments=act.decision.attachments,
+        fields=act.decision.fields,
+        extra={"attached_forms": ", ".join(f.filename for f in forms)} if forms else {},
+        files=forms,
         cause_message_id=act.inbound.id,
-        recipient=act.message.sender.address,
-        subject=rendered.subject,
-        message_id=message_id,
-        raw=raw,
     )
     act.inbound.answered = True
 

@@ -5,10 +5,13 @@ Exit codes: 0 ok, 1 failure, 2 bad usage or settings.
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
+import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +19,15 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from helpdesk import views
+from helpdesk import staff, views
 from helpdesk.database import open_database
 from helpdesk.errors import ConfigError, HelpdeskError
+from helpdesk.models import utcnow
+from helpdesk.requirements import KINDS
 from helpdesk.settings import Settings, load_settings
-from helpdesk.tickets import get_ticket, list_tickets
-from replies.names import STATUS_NAMES
+from helpdesk.staff import ActionResult, Staff
+from helpdesk.tickets import QueueFilter, get_ticket, list_tickets
+from replies.names import FORENSIC_OUTCOMES, STATUS_NAMES
 
 
 class _Context:
@@ -113,20 +119,23 @@ def tickets() -> None:
 
 @tickets.command("list")
 @click.option("--status", type=click.Choice(list(STATUS_NAMES)), help="Only this status.")
-@click.option("--kind", help="Only this kind (e.g. forensic_test).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--agency", help="Only agencies whose name contains this.")
+@click.option("--assignee", help="Only tickets assigned to this staff member.")
+@click.option("--overdue", is_flag=True, help="Only open tickets past their SLA target.")
 @click.option("--limit", type=int, default=None, help="At most this many tickets.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @pass_ctx
-def tickets_list(
-    ctx: _Context, status: str | None, kind: str | None, limit: int | None, as_json: bool
-) -> None:
-    """List tickets, newest first."""
+def tickets_list(ctx: _Context, as_json: bool, **queue: Any) -> None:
+    """The queue: stated deadlines first, then oldest first."""
+    sla, now = ctx.settings.sla, utcnow()
     with Session(ctx.engine) as session:
-        rows = list_tickets(session, status=status, kind=kind, limit=limit)
-        if as_json:
-            _echo_json([views.ticket_json(t) for t in rows])
-        else:
-            click.echo(views.ticket_table(rows))
+        rows = list_tickets(session, QueueFilter(**queue), sla=sla, now=now)
+        listing = views.queue_rows(session, rows, sla=sla, now=now)
+    if as_json:
+        _echo_json(listing)
+    else:
+        click.echo(views.ticket_table(listing))
 
 
 @tickets.command("show")
@@ -137,11 +146,123 @@ def tickets_show(ctx: _Context, ref: str, as_json: bool) -> None:
     """Show one ticket with its messages, attachments and answers."""
     with Session(ctx.engine) as session:
         ticket = get_ticket(session, ref)
-        detail = views.ticket_detail(session, ticket)
+        detail = views.ticket_detail(session, ticket, sla=ctx.settings.sla, now=utcnow())
     if as_json:
         _echo_json(detail)
     else:
         click.echo(views.ticket_detail_text(detail))
+
+
+def _staff_name() -> str:
+    return os.environ.get("HELPDESK_STAFF") or getpass.getuser()
+
+
+by_option = click.option(
+    "--by",
+    "staff_name",
+    default=_staff_name,
+    show_default="$HELPDESK_STAFF or your login",
+    help="The staff member acting, for the audit trail.",
+)
+
+
+def _act(ctx: _Context, action: Callable[..., ActionResult], *args: Any, **kwargs: Any) -> None:
+    """Run one staff action in one transaction, then try to send its answers at once."""
+    from helpdesk.message_ids import load_secret
+    from helpdesk.outbox import send_due
+
+    staff_name = kwargs.pop("staff_name")
+    settings = ctx.settings
+    staff = Staff(
+        staff_name, settings, load_secret(settings.helpdesk.secret, settings.helpdesk.data_dir)
+    )
+    with Session(ctx.engine) as session:
+        result = action(session, staff, *args, **kwargs)
+        session.commit()
+    click.echo(str(result))
+    if result.sent_to:
+        report = send_due(ctx.engine, settings)
+        if report.deferred or report.failed:
+            click.echo("The answer waits in the outbox (see `helpdesk outbox list`).")
+
+
+@tickets.command("assign")
+@click.argument("ref")
+@click.argument("assignee")
+@by_option
+@pass_ctx
+def tickets_assign(ctx: _Context, ref: str, assignee: str, staff_name: str) -> None:
+    """Give ticket REF to staff member ASSIGNEE."""
+    _act(ctx, staff.assign, ref, assignee, staff_name=staff_name)
+
+
+@tickets.command("note")
+@click.argument("ref")
+@click.argument("text")
+@by_option
+@pass_ctx
+def tickets_note(ctx: _Context, ref: str, text: str, staff_name: str) -> None:
+    """Add an internal note to REF (never sent)."""
+    _act(ctx, staff.add_note, ref, text, staff_name=staff_name)
+
+
+@tickets.command("escalate")
+@click.argument("ref")
+@click.option("--note", default="", help="Told to the Pokja with the escalation notice.")
+@by_option
+@pass_ctx
+def tickets_escalate(ctx: _Context, ref: str, note: str, staff_name: str) -> None:
+    """Forward a forensic test to LKPP/BSSN and tell the Pokja it may take weeks."""
+    _act(ctx, staff.escalate, ref, note=note, staff_name=staff_name)
+
+
+@tickets.command("resolve")
+@click.argument("ref")
+@click.option(
+    "--outcome",
+    type=click.Choice(list(FORENSIC_OUTCOMES)),
+    help="Forensic tests: opened, corrupt, recovered or not_recovered.",
+)
+@click.option("--note", default="", help="Told to the requester with the outcome.")
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file to send with the answer (result letter, BA); repeatable.",
+)
+@by_option
+@pass_ctx
+def tickets_resolve(
+    ctx: _Context,
+    ref: str,
+    outcome: str | None,
+    note: str,
+    attach: tuple[Path, ...],
+    staff_name: str,
+) -> None:
+    """Close REF as done and send the answer the SLA requires for its kind."""
+    _act(ctx, staff.resolve, ref, outcome=outcome, note=note, attach=attach, staff_name=staff_name)
+
+
+@tickets.command("reject")
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why; the requester is told.")
+@by_option
+@pass_ctx
+def tickets_reject(ctx: _Context, ref: str, reason: str, staff_name: str) -> None:
+    """Close REF as rejected and tell the requester why."""
+    _act(ctx, staff.reject, ref, reason=reason, staff_name=staff_name)
+
+
+@tickets.command("reopen")
+@click.argument("ref")
+@click.option("--note", default="", help="Told to the requester.")
+@by_option
+@pass_ctx
+def tickets_reopen(ctx: _Context, ref: str, note: str, staff_name: str) -> None:
+    """Open a resolved or rejected ticket again."""
+    _act(ctx, staff.reopen, ref, note=note, staff_name=staff_name)
 
 
 @cli.group()

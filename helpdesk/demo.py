@@ -14,10 +14,11 @@ from sqlmodel import Session
 
 from helpdesk.database import open_database
 from helpdesk.maildir_mailbox import deliver
+from helpdesk.models import utcnow
 from helpdesk.runner import Worker
 from helpdesk.settings import Settings, load_settings
 from helpdesk.tickets import list_tickets
-from helpdesk.views import ticket_table
+from helpdesk.views import queue_rows, ticket_table
 
 _MARKER = ".helpdesk-demo"
 
@@ -66,7 +67,9 @@ def run_demo(folder: Path) -> str:
     finally:
         worker.close()
     with Session(engine) as session:
-        queue = ticket_table(list_tickets(session))
+        queue = ticket_table(
+            queue_rows(session, list_tickets(session), sla=settings.sla, now=utcnow())
+        )
     answers = sorted(settings.smtp.dir.glob("*.eml"))
     return "\n".join(
         [

@@ -134,6 +134,9 @@ class OutboxAnswer(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     give_up_at: datetime = Field(default_factory=utcnow)
+    # Set while one sender holds the row, so no other sends it at the same time; a sender
+    # that died leaves a claim that simply runs out.
+    claimed_until: datetime | None = None
     last_error: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None

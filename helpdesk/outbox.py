@@ -19,6 +19,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import aiosmtplib
+from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -150,13 +151,38 @@ def send_due(
     with Session(engine) as session:
         due_ids = session.exec(query.order_by(col(OutboxAnswer.id))).all()
     for answer_id in due_ids:
+        if not _claim(engine, answer_id):
+            continue  # another sender (a worker, a staff command) has it
         with Session(engine) as session:
             row = session.get(OutboxAnswer, answer_id)
             if row is None or row.status != "pending":
-                continue  # another worker took it
+                continue
             _attempt(session, settings, row, moment, report)
+            row.claimed_until = None
             session.commit()
     return report
+
+
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def _claim(engine: Engine, answer_id: int | None) -> bool:
+    """Take one answer for sending, atomically; False when another sender holds it."""
+    now = utcnow()
+    with Session(engine) as session:
+        claimed = session.execute(
+            update(OutboxAnswer)
+            .where(col(OutboxAnswer.id) == answer_id, col(OutboxAnswer.status) == "pending")
+            .where(
+                or_(
+                    col(OutboxAnswer.claimed_until).is_(None),
+                    col(OutboxAnswer.claimed_until) < now,
+                )
+            )
+            .values(claimed_until=now + CLAIM_LEASE)
+        )
+        session.commit()
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 def _attempt(

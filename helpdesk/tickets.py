@@ -9,22 +9,26 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, and_, or_, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from helpdesk.errors import TicketNotFoundError
 from helpdesk.mailbox import Cursor
 from helpdesk.models import (
+    Agency,
     AuditEntry,
     InboundMessage,
     MailboxCursor,
     OutboxAnswer,
     StoredAttachment,
     Ticket,
+    utcnow,
 )
+from helpdesk.settings import SlaSection
 
 
 def ref_pattern(prefix: str) -> re.Pattern[str]:
@@ -86,22 +90,73 @@ def seen_message(session: Session, dedup_key: str) -> InboundMessage | None:
     return session.exec(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).first()
 
 
+OPEN_STATUSES = ("new", "awaiting_documents", "in_progress", "escalated")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What `tickets list` narrows the queue to; None means any."""
+
+    status: str | None = None
+    kind: str | None = None
+    agency: str | None = None  # part of the agency's name
+    assignee: str | None = None
+    overdue: bool = False
+    limit: int | None = None
+
+
+def overdue_condition(sla: SlaSection, now: datetime) -> ColumnElement[bool]:
+    """SQL for "open and past its kind's resolution target, or still without an answer"."""
+    late = [
+        and_(col(Ticket.kind) == kind, col(Ticket.created_at) < now - timedelta(hours=hours))
+        for kind, hours in sla.resolution_hours.items()
+    ]
+    unanswered = and_(
+        col(Ticket.first_answer_at).is_(None),
+        col(Ticket.created_at) < now - timedelta(hours=sla.first_answer_hours),
+    )
+    return and_(col(Ticket.status).in_(OPEN_STATUSES), or_(*late, unanswered))
+
+
+def is_overdue(ticket: Ticket, sla: SlaSection, now: datetime) -> bool:
+    """The same rule as overdue_condition, for one ticket in hand."""
+    if ticket.status not in OPEN_STATUSES:
+        return False
+    age = now - ticket.created_at
+    hours = sla.resolution_hours.get(ticket.kind)
+    late = hours is not None and age > timedelta(hours=hours)
+    return late or (
+        ticket.first_answer_at is None and age > timedelta(hours=sla.first_answer_hours)
+    )
+
+
 def list_tickets(
     session: Session,
+    queue: QueueFilter | None = None,
     *,
-    status: str | None = None,
-    kind: str | None = None,
-    limit: int | None = None,
+    sla: SlaSection | None = None,
+    now: datetime | None = None,
 ) -> Sequence[Ticket]:
-    """Tickets newest first, optionally filtered by status and kind."""
+    """The queue: a stated deadline first (soonest first), then oldest first."""
+    queue = queue or QueueFilter()
     query = select(Ticket)
-    if status:
-        query = query.where(Ticket.status == status)
-    if kind:
-        query = query.where(Ticket.kind == kind)
-    query = query.order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
-    if limit:
-        query = query.limit(limit)
+    if queue.status:
+        query = query.where(Ticket.status == queue.status)
+    if queue.kind:
+        query = query.where(Ticket.kind == queue.kind)
+    if queue.assignee:
+        query = query.where(Ticket.assignee == queue.assignee)
+    if queue.agency:
+        query = query.join(Agency, col(Agency.id) == col(Ticket.agency_id)).where(
+            col(Agency.name).icontains(queue.agency)
+        )
+    if queue.overdue:
+        query = query.where(overdue_condition(sla or SlaSection(), now or utcnow()))
+    query = query.order_by(
+        col(Ticket.deadline).is_(None), col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id)
+    )
+    if queue.limit:
+        query = query.limit(queue.limit)
     return session.exec(query).all()
 
 
@@ -144,11 +199,11 @@ def ticket_summary(ticket: Ticket) -> dict[str, object]:
         "kode_tender": ticket.kode_tender,
         "holds_credentials": ticket.holds_credentials,
         "needs_staff": ticket.needs_staff,
-        "created_at": _iso(ticket.created_at),
+        "created_at": iso(ticket.created_at),
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

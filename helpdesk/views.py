@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from helpdesk.decision import Decision
-from helpdesk.models import OutboxAnswer, QuarantineEntry, Ticket
-from helpdesk.tickets import ticket_answers, ticket_attachments, ticket_messages, ticket_summary
+from helpdesk.models import Agency, OutboxAnswer, QuarantineEntry, Ticket
+from helpdesk.requirements import REQUIRED_DOCUMENTS
+from helpdesk.settings import SlaSection
+from helpdesk.tickets import (
+    documents_on_ticket,
+    is_overdue,
+    iso,
+    ticket_answers,
+    ticket_attachments,
+    ticket_audit,
+    ticket_messages,
+    ticket_summary,
+)
 from replies.names import STATUS_NAMES
 
 
@@ -32,40 +44,63 @@ def _cell(value: object, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def ticket_json(ticket: Ticket) -> dict[str, object]:
-    return ticket_summary(ticket)
-
-
-def ticket_table(tickets: Sequence[Ticket]) -> str:
-    rows = [
-        (
-            t.ref,
-            t.kind + (" (jadwal)" if t.schedule_change else ""),
-            STATUS_NAMES.get(t.status, t.status),
-            "lengkap" if t.complete else "kurang: " + ", ".join(json.loads(t.missing)),
-            t.requester_address,
-            ("! " if t.needs_staff else "") + t.subject,
-        )
+def queue_rows(
+    session: Session, tickets: Sequence[Ticket], *, sla: SlaSection, now: datetime
+) -> list[dict[str, Any]]:
+    """`tickets list --json`: each ticket's summary with its agency, assignee and overdue mark."""
+    ids = {t.agency_id for t in tickets if t.agency_id}
+    names = {a.id: a.name for a in session.exec(select(Agency).where(col(Agency.id).in_(ids)))}
+    return [
+        ticket_summary(t)
+        | {
+            "agency": names.get(t.agency_id) if t.agency_id else None,
+            "assignee": t.assignee,
+            "deadline": iso(t.deadline),
+            "overdue": is_overdue(t, sla, now),
+        }
         for t in tickets
     ]
-    headers = ("Tiket", "Jenis", "Status", "Dokumen", "Pemohon", "Perihal")
-    return table(headers, rows, empty="Belum ada tiket.")
 
 
-def ticket_detail(session: Session, ticket: Ticket) -> dict[str, Any]:
-    """The `tickets show --json` object: the summary plus messages, attachments, answers."""
-    detail: dict[str, Any] = ticket_summary(ticket)
+def ticket_table(rows: Sequence[dict[str, Any]]) -> str:
+    cells = [
+        (
+            r["ref"] + (" !" if r["overdue"] else ""),
+            r["kind"] + (" (jadwal)" if r["schedule_change"] else ""),
+            STATUS_NAMES.get(r["status"], r["status"]),
+            "lengkap" if r["complete"] else "kurang: " + ", ".join(r["missing"]),
+            r["assignee"] or "-",
+            r["requester"],
+            ("[cek] " if r["needs_staff"] else "") + r["subject"],
+        )
+        for r in rows
+    ]
+    headers = ("Tiket", "Jenis", "Status", "Dokumen", "Petugas", "Pemohon", "Perihal")
+    note = "\n! = melewati target SLA (terlambat); [cek] = perlu diperiksa petugas"
+    return table(headers, cells, empty="Belum ada tiket.") + (note if cells else "")
+
+
+def ticket_detail(
+    session: Session, ticket: Ticket, *, sla: SlaSection, now: datetime
+) -> dict[str, Any]:
+    """The `tickets show --json` object: the summary plus thread, documents, answers, audit."""
+    detail: dict[str, Any] = queue_rows(session, [ticket], sla=sla, now=now)[0]
+    present = documents_on_ticket(session, ticket)
     detail |= {
+        "sender_known": ticket.sender_known,
         "fields": json.loads(ticket.fields),
         "reasons": json.loads(ticket.reasons),
         "staff_note": ticket.staff_note,
         "linked_ref": ticket.linked_ref,
+        "outcome": ticket.outcome,
+        "resolution_note": ticket.resolution_note,
+        "documents": {doc: doc in present for doc in REQUIRED_DOCUMENTS.get(ticket.kind, ())},
         "messages": [
             {
                 "message_id": m.message_id,
                 "from": m.sender,
                 "subject": m.subject,
-                "received_at": m.received_at,
+                "received_at": iso(m.received_at),
                 "raw_path": m.raw_path,
                 "error": m.error or None,
             }
@@ -79,6 +114,7 @@ def ticket_detail(session: Session, ticket: Ticket) -> dict[str, Any]:
                 "size": a.size,
                 "sha256": a.sha256,
                 "container": a.container,
+                "stored_path": a.stored_path or None,
             }
             for a in ticket_attachments(session, ticket)
         ],
@@ -90,10 +126,14 @@ def ticket_detail(session: Session, ticket: Ticket) -> dict[str, Any]:
                 "status": a.status,
                 "message_id": a.message_id,
                 "attempts": a.attempts,
-                "sent_at": a.sent_at,
+                "sent_at": iso(a.sent_at),
                 "last_error": a.last_error or None,
             }
             for a in ticket_answers(session, ticket)
+        ],
+        "audit": [
+            {"at": iso(e.at), "by": e.actor, "action": e.action, "detail": e.detail}
+            for e in ticket_audit(session, ticket)
         ],
     }
     return detail
@@ -102,16 +142,31 @@ def ticket_detail(session: Session, ticket: Ticket) -> dict[str, Any]:
 def ticket_detail_text(d: dict[str, Any]) -> str:
     lines = [
         f"{d['ref']}  {d['kind']}{' (perubahan jadwal)' if d['schedule_change'] else ''}",
-        f"Status:    {STATUS_NAMES.get(d['status'], d['status'])}",
-        f"Pemohon:   {_cell(d['requester_name'])} <{d['requester']}>",
+        f"Status:    {STATUS_NAMES.get(d['status'], d['status'])}"
+        + ("  ! TERLAMBAT (melewati target SLA)" if d["overdue"] else ""),
+        f"Pemohon:   {_cell(d['requester_name'])} <{d['requester']}>"
+        + ("" if d["sender_known"] else "  (pengirim tidak terdaftar)"),
+        f"Instansi:  {_cell(d['agency'] or '-')}",
+        f"Petugas:   {d['assignee'] or '-'}",
         f"Perihal:   {_cell(d['subject'], 200)}",
-        f"Dokumen:   {'lengkap' if d['complete'] else 'kurang ' + ', '.join(d['missing'])}",
     ]
+    if d["deadline"]:
+        lines.append(f"Tenggat:   {d['deadline']}")
     if d["needs_staff"]:
         lines.append(f"PERLU DICEK PETUGAS: {_cell(d['staff_note'], 200)}")
     if d["holds_credentials"]:
         lines.append("Berisi kredensial (disamarkan).")
-    lines += [f"  {k}: {_cell(v, 100)}" for k, v in d["fields"].items()]
+    if d["outcome"] or d["resolution_note"]:
+        lines.append(f"Hasil:     {d['outcome'] or ''} {_cell(d['resolution_note'], 200)}")
+    lines.append("Dokumen persyaratan:")
+    lines += [f"  [{'x' if ok else ' '}] {doc}" for doc, ok in d["documents"].items()] or ["  -"]
+    lines.append("Data:")
+    lines += [f"  {k}: {_cell(v, 100)}" for k, v in d["fields"].items()] or ["  -"]
+    lines.append("Pesan:")
+    lines += [
+        f"  - {m['received_at'] or ''} {m['from']}: {_cell(m['subject'], 80)}"
+        for m in d["messages"]
+    ]
     lines.append("Lampiran:")
     lines += [
         f"  - {_cell(a['filename'], 80)}: {', '.join(a['documents']) or '-'}"
@@ -122,6 +177,10 @@ def ticket_detail_text(d: dict[str, Any]) -> str:
     lines += [f"  - {a['event']} -> {a['to']}: {a['status']}" for a in d["answers"]] or ["  -"]
     lines.append("Alasan keputusan:")
     lines += [f"  - {_cell(r, 200)}" for r in d["reasons"]]
+    lines.append("Riwayat:")
+    lines += [
+        f"  - {e['at']} {e['by']}: {e['action']} {_cell(e['detail'], 120)}" for e in d["audit"]
+    ]
     return "\n".join(lines)
 
 

@@ -65,7 +65,7 @@ class Helpdesk:
                     "linked_ref": t.linked_ref,
                     "kind": t.kind,
                 }
-                for t in reversed(list_tickets(session))
+                for t in list_tickets(session)
             ]
 
     def answers(self) -> list[EmailMessage]:

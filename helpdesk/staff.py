@@ -1,0 +1,250 @@
+"""What staff do to a ticket: assign, note, escalate, resolve, reject, reopen.
+
+Each action changes the ticket, writes the audit trail and queues the answer the SLA
+requires, all in the caller's transaction: nothing is half done. A password reset's
+outcome only ever goes to the Administrator Agency address on record.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from helpdesk.answers import Recipient, Thread, queue_ticket_answer
+from helpdesk.errors import HelpdeskError
+from helpdesk.models import Agency, InboundMessage, Ticket, utcnow
+from helpdesk.outbox import OutgoingFile
+from helpdesk.settings import Settings
+from helpdesk.tickets import audit, get_ticket
+from replies.names import FORENSIC_OUTCOMES
+
+CLOSED = ("resolved", "rejected")
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class StaffActionError(HelpdeskError):
+    """A staff action cannot be done as asked; nothing was changed or sent."""
+
+
+@dataclass
+class ActionResult:
+    ref: str
+    status: str
+    sent_to: list[str] = field(default_factory=list)  # addresses an answer was queued for
+
+    def __str__(self) -> str:
+        to = f"; answer queued for {', '.join(self.sent_to)}" if self.sent_to else ""
+        return f"{self.ref}: {self.status}{to}"
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who acts, and what every action needs."""
+
+    name: str
+    settings: Settings
+    secret: bytes
+
+
+def assign(session: Session, staff: Staff, ref: str, assignee: str) -> ActionResult:
+    ticket = _open_ticket(session, ref)
+    ticket.assignee = assignee.strip()[:100]
+    if ticket.status == "new":
+        ticket.status = "in_progress"
+    _save(session, ticket, staff, "assigned", f"to {ticket.assignee}")
+    return ActionResult(ticket.ref, ticket.status)
+
+
+def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResult:
+    """An internal note: on the audit trail only, never sent."""
+    ticket = get_ticket(session, ref)
+    if not text.strip():
+        raise StaffActionError("The note is empty.")
+    _save(session, ticket, staff, "note", text.strip())
+    return ActionResult(ticket.ref, ticket.status)
+
+
+def escalate(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:
+    ticket = _open_ticket(session, ref)
+    if ticket.kind != "forensic_test":
+        raise StaffActionError(f"{ticket.ref} is a {ticket.kind}: only forensic tests go to LKPP.")
+    ticket.status = "escalated"
+    result = ActionResult(ticket.ref, ticket.status)
+    _answer_requester(session, staff, ticket, "escalated", _extra(note=note), result)
+    _save(session, ticket, staff, "escalated", note)
+    return result
+
+
+def resolve(
+    session: Session,
+    staff: Staff,
+    ref: str,
+    *,
+    outcome: str | None = None,
+    note: str = "",
+    attach: tuple[Path, ...] = (),
+) -> ActionResult:
+    """Close the ticket as done and tell whoever the SLA says must hear of it."""
+    ticket = _open_ticket(session, ref)
+    _check_outcome(ticket, outcome)
+    files = tuple(_outgoing_file(path) for path in attach)
+    ticket.status, ticket.resolved_at = "resolved", utcnow()
+    ticket.outcome, ticket.resolution_note = outcome, note.strip()
+    result = ActionResult(ticket.ref, ticket.status)
+    extra = _extra(
+        note=note,
+        outcome=outcome or "",
+        attached_files=_names(files),
+        bimtek_schedule=staff.settings.sla.bimtek_schedule,
+    )
+    if ticket.kind == "password_reset":
+        _resolve_password_reset(session, staff, ticket, extra, files, result)
+    else:
+        _answer_requester(session, staff, ticket, "resolved", extra, result, files)
+    _save(session, ticket, staff, "resolved", f"outcome {outcome}; {note}" if outcome else note)
+    return result
+
+
+def reject(session: Session, staff: Staff, ref: str, *, reason: str) -> ActionResult:
+    ticket = _open_ticket(session, ref)
+    if not reason.strip():
+        raise StaffActionError("Give the reason (--reason): the requester is told it.")
+    ticket.status, ticket.resolved_at, ticket.resolution_note = "rejected", utcnow(), reason
+    result = ActionResult(ticket.ref, ticket.status)
+    _answer_requester(session, staff, ticket, "rejected", _extra(reason=reason), result)
+    _save(session, ticket, staff, "rejected", reason)
+    return result
+
+
+def reopen(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:
+    ticket = get_ticket(session, ref)
+    if ticket.status not in CLOSED:
+        raise StaffActionError(f"{ticket.ref} is not closed (status {ticket.status}).")
+    ticket.status = "in_progress" if ticket.complete else "awaiting_documents"
+    ticket.resolved_at, ticket.outcome = None, None
+    result = ActionResult(ticket.ref, ticket.status)
+    _answer_requester(session, staff, ticket, "reopened", _extra(note=note), result)
+    _save(session, ticket, staff, "reopened", note)
+    return result
+
+
+def _resolve_password_reset(
+    session: Session,
+    staff: Staff,
+    ticket: Ticket,
+    extra: dict[str, str],
+    files: tuple[OutgoingFile, ...],
+    result: ActionResult,
+) -> None:
+    """The outcome goes to the Administrator Agency on record; the requester, if another
+    person, only hears that it was sent there."""
+    from helpdesk.registry import admin_address, find_agency
+
+    agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
+    agency = agency or find_agency(session, ticket.requester_address)
+    admin = admin_address(agency) if agency else None
+    if agency is None or not admin:
+        raise StaffActionError(
+            f"No Administrator Agency address on record for {ticket.requester_address}; "
+            "nothing was sent. Add the agency with `helpdesk agencies import`, then resolve "
+            "again."
+        )
+    extra = {**extra, "admin_name": agency.admin_name}
+    _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
+    result.sent_to.append(admin)
+    if admin.lower() != ticket.requester_address.lower():
+        _answer_requester(session, staff, ticket, "requester_notice", {}, result)
+
+
+def _answer_requester(
+    session: Session,
+    staff: Staff,
+    ticket: Ticket,
+    event: str,
+    extra: dict[str, str],
+    result: ActionResult,
+    files: tuple[OutgoingFile, ...] = (),
+) -> None:
+    if not ticket.requester_address:
+        return  # a ticket for mail without a usable sender: staff answer by hand
+    requester = Recipient(ticket.requester_name, ticket.requester_address)
+    _queue(session, staff, ticket, event, requester, extra, files)
+    result.sent_to.append(ticket.requester_address)
+
+
+def _queue(
+    session: Session,
+    staff: Staff,
+    ticket: Ticket,
+    event: str,
+    to: Recipient,
+    extra: dict[str, str],
+    files: tuple[OutgoingFile, ...],
+) -> None:
+    last = _last_request(session, ticket)
+    thread = Thread(ticket.subject, last.message_id if last else None)
+    queue_ticket_answer(
+        session,
+        staff.settings,
+        staff.secret,
+        ticket=ticket,
+        event=event,
+        to=to,
+        thread=thread,
+        received_at=ticket.created_at,
+        extra=extra,
+        files=files,
+    )
+
+
+def _last_request(session: Session, ticket: Ticket) -> InboundMessage | None:
+    query = select(InboundMessage).where(InboundMessage.ticket_id == ticket.id)
+    return session.exec(query.order_by(col(InboundMessage.id).desc())).first()
+
+
+def _open_ticket(session: Session, ref: str) -> Ticket:
+    ticket = get_ticket(session, ref)
+    if ticket.status in CLOSED:
+        raise StaffActionError(f"{ticket.ref} is {ticket.status}: reopen it first.")
+    return ticket
+
+
+def _check_outcome(ticket: Ticket, outcome: str | None) -> None:
+    if ticket.kind == "forensic_test" and outcome not in FORENSIC_OUTCOMES:
+        raise StaffActionError(
+            f"A forensic test needs --outcome, one of: {', '.join(FORENSIC_OUTCOMES)}."
+        )
+    if ticket.kind != "forensic_test" and outcome:
+        raise StaffActionError("--outcome is for forensic tests only.")
+
+
+def _outgoing_file(path: Path) -> OutgoingFile:
+    """A staff member's file to attach, under a safe version of its own name."""
+    if not path.is_file():
+        raise StaffActionError(f"Cannot attach {path}: no such file.")
+    data = path.read_bytes()
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise StaffActionError(f"{path} is larger than 20 MB; send a smaller file.")
+    name = re.sub(r"[^\w .()-]", "_", path.name).strip() or "lampiran"
+    maintype, _, subtype = (mimetypes.guess_type(name)[0] or "application/octet-stream").partition(
+        "/"
+    )
+    return OutgoingFile(name[:120], data, maintype, subtype)
+
+
+def _names(files: tuple[OutgoingFile, ...]) -> str:
+    return ", ".join(f.filename for f in files)
+
+
+def _extra(**values: str) -> dict[str, str]:
+    return {key: value.strip() for key, value in values.items() if value and value.strip()}
+
+
+def _save(session: Session, ticket: Ticket, staff: Staff, action: str, detail: str) -> None:
+    ticket.updated_at = utcnow()
+    session.add(ticket)
+    audit(session, ticket, actor=staff.name, action=action, detail=detail)
