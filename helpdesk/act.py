@@ -22,6 +22,7 @@ from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import audit, documents_on_ticket, find_ticket, next_ref
+from parsers.dates import parse_deadline
 from parsers.types import ParsedMessage
 from replies.blank_forms import FORMS, blank_form
 from replies.render import first_answer_event
@@ -172,6 +173,7 @@ def _open(act: Act) -> None:
         fields=json.dumps(d.fields),
         reasons=json.dumps(d.reasons),
         holds_credentials=d.holds_credentials,
+        deadline=_stated_deadline(d),
     )
     if d.ticket_ref:
         # A subject that names a ticket we cannot trust it to join: link, and let staff look.
@@ -189,6 +191,14 @@ def _open(act: Act) -> None:
     )
     act.ticket = ticket
     act.answer_event = first_answer_event(d.kind, d.complete)
+
+
+def _stated_deadline(decision: Decision) -> datetime | None:
+    """A data correction must reach LPSE before the stage it changes ends (H-2): the
+    original schedule a request states is the deadline it is prioritised by."""
+    if decision.kind != "problem_report":
+        return None
+    return parse_deadline(decision.fields.get("jadwal_semula", ""))
 
 
 def _join(act: Act, ticket: Ticket) -> None:
