@@ -23,6 +23,7 @@ from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import audit, documents_on_ticket, find_ticket, next_ref
 from parsers.dates import parse_deadline
+from parsers.fields import mask_credentials
 from parsers.types import ParsedMessage
 from replies.blank_forms import FORMS, blank_form
 from replies.render import first_answer_event
@@ -54,7 +55,7 @@ def record_message(act: Act) -> None:
         location=act.raw.location,
         message_id=m.message_id,
         sender=m.sender.address,
-        subject=m.subject[:500],
+        subject=mask_credentials(m.subject)[:500],
         kind=act.decision.kind,
         raw_sha256=sha256_hex(act.raw.data),
         raw_path=act.raw_path,
@@ -131,7 +132,9 @@ def queue_reply(act: Act) -> None:
         ticket=ticket,
         event=act.answer_event,
         to=Recipient(act.message.sender.name, act.message.sender.address),
-        thread=Thread(act.message.subject, act.message.message_id, act.message.references),
+        thread=Thread(
+            mask_credentials(act.message.subject), act.message.message_id, act.message.references
+        ),
         received_at=act.raw.internal_date or utcnow(),
         attachments=act.decision.attachments,
         fields=act.decision.fields,
@@ -166,7 +169,7 @@ def _open(act: Act) -> None:
         status=_first_status(d),
         requester_name=m.sender.name[:200],
         requester_address=m.sender.address[:254],
-        subject=m.subject[:500],
+        subject=mask_credentials(m.subject)[:500],
         kode_tender=d.fields.get("kode_tender"),
         complete=d.complete,
         missing=json.dumps(d.missing),
