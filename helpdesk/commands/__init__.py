@@ -1,0 +1,1 @@
+"""Command groups of the `helpdesk` CLI, one module per group; cli.py adds them."""
