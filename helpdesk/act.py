@@ -18,6 +18,7 @@ from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
 from helpdesk.outbox import OutgoingFile, valid_address
+from helpdesk.registry import find_agency
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
@@ -178,6 +179,8 @@ def _open(act: Act) -> None:
         holds_credentials=d.holds_credentials,
         deadline=_stated_deadline(d),
     )
+    agency = find_agency(act.session, m.sender.address) if m.sender.address else None
+    ticket.agency_id, ticket.sender_known = (agency.id, True) if agency else (None, False)
     if d.ticket_ref:
         # A subject that names a ticket we cannot trust it to join: link, and let staff look.
         ticket.linked_ref = d.ticket_ref
@@ -253,7 +256,12 @@ def _trusted_followup_ticket(act: Act) -> Ticket | None:
         for mid in threaded
     ):
         return ticket
-    if act.message.sender.address and act.message.sender.address == ticket.requester_address:
+    sender = act.message.sender.address
+    if sender and sender == ticket.requester_address:
+        return ticket
+    agency = find_agency(act.session, sender) if sender else None
+    if agency is not None and agency.id == ticket.agency_id:
+        act.decision.because(f"sender {sender} is of the requester's agency {agency.name}")
         return ticket
     return None
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from helpdesk import staff, views
+from helpdesk.commands.agencies import agencies
 from helpdesk.database import open_database
 from helpdesk.errors import ConfigError, HelpdeskError
 from helpdesk.models import utcnow
@@ -350,6 +351,9 @@ def accuracy(ctx: _Context, folder: Path) -> None:
     from helpdesk.accuracy import accuracy_report, format_report
 
     click.echo(format_report(accuracy_report(folder, _settings_or_defaults(ctx))))
+
+
+cli.add_command(agencies)
 
 
 def _settings_or_defaults(ctx: _Context) -> Settings:

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from helpdesk import pipeline
 from helpdesk.database import open_database
 from helpdesk.maildir_mailbox import deliver
+from helpdesk.models import Agency, Ticket
 from helpdesk.replay import replay_entry
 from helpdesk.runner import Worker
 from helpdesk.settings import Settings, settings_from_dict
@@ -182,3 +183,35 @@ def test_message_that_breaks_a_step_is_flagged_then_replayed(
     kinds = sorted((t["kind"], t["status"]) for t in desk.tickets())
     assert ("forensic_test", "awaiting_documents") in kinds
     assert len(desk.answers()) == 2
+
+
+def test_colleague_from_the_same_agency_may_follow_up(helpdesk: Callable[..., Helpdesk]) -> None:
+    desk = helpdesk()
+    with Session(desk.engine) as session:
+        session.add(
+            Agency(
+                name="Dinas Kesehatan",
+                domains='["dinkes.karawangkab.go.id"]',
+                admin_email="admin@dinkes.karawangkab.go.id",
+            )
+        )
+        session.commit()
+    request = with_headers(
+        sample(NO_DOCUMENTS), From="Ketua Pokja <ketua@dinkes.karawangkab.go.id>"
+    )
+    desk.receive(request)
+    desk.run_once()
+    [ticket] = desk.tickets()
+    with Session(desk.engine) as session:
+        stored = session.exec(select(Ticket)).one()
+        assert stored.sender_known and stored.agency_id is not None
+
+    colleague = with_headers(
+        sample(WITH_DOCUMENTS),
+        From="Sekretaris Pokja <sekretaris@dinkes.karawangkab.go.id>",
+        Subject=f"Fwd: [{ticket['ref']}] berkas susulan",
+    )
+    desk.receive(colleague)
+    desk.run_once()
+    [ticket] = desk.tickets()
+    assert ticket["complete"]
