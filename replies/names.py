@@ -1,4 +1,4 @@
-"""Indonesian names for the ids the helpdesk uses: kinds, documents, problems, statuses.
+"""Indonesian names for the ids the helpdesk uses: kinds, documents, problems, statuses, outcomes.
 
 Each table has a lookup function with a fallback, so an id added elsewhere later still
 renders as readable Indonesian instead of failing an answer mid-send.
@@ -64,6 +64,15 @@ STATUS_NAMES: Final[dict[str, str]] = {
     "rejected": "Ditolak",
 }
 
+# How a forensic test ends (DOMAIN.md). The keys are what staff may pass as `--outcome`;
+# the answer's full sentences live in `forensic_test/resolved.txt.j2`.
+FORENSIC_OUTCOMES: Final[dict[str, str]] = {
+    "opened": "file penawaran (RHS) dapat dibuka",
+    "corrupt": "file penawaran (RHS) rusak dan tidak dapat dibuka",
+    "recovered": "file penawaran (RHS) berhasil dipulihkan oleh LKPP/BSSN",
+    "not_recovered": "file penawaran (RHS) tidak berhasil dipulihkan oleh LKPP/BSSN",
+}
+
 # Extracted fields shown back to the requester, in this order; others stay internal.
 FIELD_LABELS: Final[dict[str, str]] = {
     "kode_tender": "Kode Tender",
@@ -76,6 +85,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
 
 UNKNOWN_KIND: Final = "Permintaan Layanan Helpdesk LPSE"
 UNKNOWN_PROBLEM: Final = "berkas tidak dapat kami terima"
+UNKNOWN_OUTCOME: Final = "uji forensik telah selesai dilaksanakan"
 
 
 def kind_name(kind: str) -> str:
@@ -107,3 +117,10 @@ def problem_name(code: str | None) -> str:
 def status_name(status: str) -> str:
     """Indonesian name of a ticket status: "awaiting_documents" -> "Menunggu Kelengkapan"."""
     return STATUS_NAMES.get(status, status.replace("_", " ").capitalize())
+
+
+def outcome_name(outcome: str | None) -> str:
+    """Indonesian phrase for a forensic outcome: "corrupt" -> "file penawaran (RHS) rusak ..."."""
+    if outcome is None:
+        return UNKNOWN_OUTCOME
+    return FORENSIC_OUTCOMES.get(outcome, UNKNOWN_OUTCOME)
