@@ -106,7 +106,7 @@ def test_forensic_result_goes_back_with_the_attached_letter(
     result = sent_mail[-1]
     attached = [(part.get_filename(), part.get_content()) for part in result.iter_attachments()]
     assert attached == [("Surat Hasil Uji Forensik.pdf", letter.read_bytes())]
-    assert "dapat dibuka" in text_of(result)
+    assert "berhasil dibuka" in text_of(result)
 
 
 def test_escalation_tells_the_pokja_it_may_take_weeks(
