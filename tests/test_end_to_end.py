@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot import Bot, sample, stop_watching, wait_until
+from tests.bot import Bot, sample, stop_watching, wait_until, with_headers
 from tests.servers import ImapAccount, SmtpRecorder
 
 pytestmark = pytest.mark.servers
@@ -238,3 +238,23 @@ def test_broken_message_becomes_a_flagged_ticket_and_the_run_goes_on(
     assert len(tickets) == 2
     assert len(sent_mail) == 1
     assert all(seen(imap_account))
+
+
+def test_crafted_subject_and_name_add_no_header_to_the_answer_sent(
+    imap_account: ImapAccount, make_bot: BotFactory, smtp_server: SmtpRecorder
+) -> None:
+    crafted = with_headers(
+        sample("22-reset-complete-pdf.eml"),
+        Subject="=?utf-8?q?Reset_password=0D=0ABcc=3A_victim=40evil=2Eexample?=",
+        From="=?utf-8?q?Admin=0D=0AX-Injected=3A_yes?= <admin.dinkes@karawangkab.go.id>",
+    )
+    imap_account.append(crafted)
+    make_bot(imap_account).run_once()
+
+    [received] = smtp_server.received
+    assert received.rcpt_tos == ("admin.dinkes@karawangkab.go.id",)
+    head = received.raw.split(b"\r\n\r\n", 1)[0].lower()
+    assert b"\nbcc:" not in head and b"\nx-injected:" not in head
+    # The crafted text survives only as words inside our one Subject line.
+    assert str(received.message["Subject"]).strip().startswith("[HD-")
+    assert received.message["Bcc"] is None and received.message["X-Injected"] is None
