@@ -21,7 +21,8 @@ from sqlmodel import Session
 
 from helpdesk import staff, views
 from helpdesk.commands.agencies import agencies
-from helpdesk.database import open_database
+from helpdesk.commands.export import export
+from helpdesk.database import create_db_engine, open_database
 from helpdesk.errors import ConfigError, HelpdeskError
 from helpdesk.models import utcnow
 from helpdesk.requirements import KINDS
@@ -36,6 +37,7 @@ class _Context:
         self.settings_path = settings_path
         self._settings: Settings | None = None
         self._engine: Engine | None = None
+        self._reader: Engine | None = None
 
     @property
     def settings(self) -> Settings:
@@ -48,6 +50,14 @@ class _Context:
         if self._engine is None:
             self._engine = open_database(self.settings.database_url)
         return self._engine
+
+    @property
+    def reader(self) -> Engine:
+        """For commands that only read: they never wait for, or block, the bot's writes."""
+        if self._reader is None:
+            self.engine  # noqa: B018  (opening it first brings the schema up to date)
+            self._reader = create_db_engine(self.settings.database_url, read_only=True)
+        return self._reader
 
 
 pass_ctx = click.make_pass_decorator(_Context)
@@ -130,7 +140,7 @@ def tickets() -> None:
 def tickets_list(ctx: _Context, as_json: bool, **queue: Any) -> None:
     """The queue: stated deadlines first, then oldest first."""
     sla, now = ctx.settings.sla, utcnow()
-    with Session(ctx.engine) as session:
+    with Session(ctx.reader) as session:
         rows = list_tickets(session, QueueFilter(**queue), sla=sla, now=now)
         listing = views.queue_rows(session, rows, sla=sla, now=now)
     if as_json:
@@ -145,7 +155,7 @@ def tickets_list(ctx: _Context, as_json: bool, **queue: Any) -> None:
 @pass_ctx
 def tickets_show(ctx: _Context, ref: str, as_json: bool) -> None:
     """Show one ticket with its messages, attachments and answers."""
-    with Session(ctx.engine) as session:
+    with Session(ctx.reader) as session:
         ticket = get_ticket(session, ref)
         detail = views.ticket_detail(session, ticket, sla=ctx.settings.sla, now=utcnow())
     if as_json:
@@ -276,7 +286,7 @@ def outbox() -> None:
 @pass_ctx
 def outbox_list(ctx: _Context, show_all: bool) -> None:
     """Show what is waiting to be sent and why."""
-    with Session(ctx.engine) as session:
+    with Session(ctx.reader) as session:
         click.echo(views.outbox_table(session, include_sent=show_all))
 
 
@@ -301,7 +311,7 @@ def quarantine() -> None:
 @pass_ctx
 def quarantine_list(ctx: _Context) -> None:
     """List messages flagged for staff because they broke the pipeline."""
-    with Session(ctx.engine) as session:
+    with Session(ctx.reader) as session:
         click.echo(views.quarantine_table(session))
 
 
@@ -354,6 +364,7 @@ def accuracy(ctx: _Context, folder: Path) -> None:
 
 
 cli.add_command(agencies)
+cli.add_command(export)
 
 
 def _settings_or_defaults(ctx: _Context) -> Settings:

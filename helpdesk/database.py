@@ -33,15 +33,23 @@ def _begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; for SQLite, the file's folder is created and WAL switched on."""
+def _begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url`; for SQLite, the file's folder is created and WAL switched on.
+
+    A read-only engine (lists, exports) begins plain transactions: in WAL they read a
+    snapshot and never hold the write lock the bot needs.
+    """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling is switched off so BEGIN IMMEDIATE works.
         event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin_deferred if read_only else _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

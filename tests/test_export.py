@@ -329,7 +329,7 @@ def test_default_period_is_the_previous_month() -> None:
 
 
 def test_command_writes_the_file_and_refuses_bad_dates(engine: Engine, tmp_path: Path) -> None:
-    context = SimpleNamespace(settings=Settings(), engine=engine)
+    context = SimpleNamespace(settings=Settings(), engine=engine, reader=engine)
     runner = CliRunner()
     target = tmp_path / "rekap.xlsx"
 

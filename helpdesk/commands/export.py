@@ -21,7 +21,9 @@ class AppContext(Protocol):
     def settings(self) -> Settings: ...
 
     @property
-    def engine(self) -> Engine: ...
+    def reader(self) -> Engine:
+        """An engine for reading only: a long export never blocks the bot's writes."""
+        ...
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -69,6 +71,6 @@ def export(obj: AppContext, file: Path, start: date | None, end: date | None) ->
     start, end = resolve_period(start, end, today=today_wib())
     if start > end:
         raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from")
-    with Session(obj.engine) as session:
+    with Session(obj.reader) as session:
         report = export_log(session, obj.settings, file, start=start, end=end)
     click.echo(f"{report.rows} tickets reported {start} to {end} written to {report.path}")
