@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 STATUSES = ("new", "awaiting_documents", "in_progress", "escalated", "resolved", "rejected")
@@ -120,7 +120,11 @@ class StoredAttachment(SQLModel, table=True):
 class OutboxAnswer(SQLModel, table=True):
     """An answer waiting to be sent, or sent; written with its ticket in one transaction."""
 
-    __table_args__ = (UniqueConstraint("ticket_id", "event", "cause_message_id"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "event", "cause_message_id"),
+        # Rate limits count a recipient's answers in the last hour and day.
+        Index("ix_outboxanswer_recipient_created_at", "recipient", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
@@ -140,6 +144,27 @@ class OutboxAnswer(SQLModel, table=True):
     last_error: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class BlockedAddress(SQLModel, table=True):
+    """An address we never answer again (it hard-bounced, or staff blocked it)."""
+
+    address: str = Field(primary_key=True)  # lower-case
+    reason: str = ""
+    since: datetime = Field(default_factory=utcnow)
+
+
+class StaffAccount(SQLModel, table=True):
+    """A helpdesk officer who may log in to the staff pages."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    password_hash: str = ""  # argon2/bcrypt; never the password itself
+    role: str = "staff"  # staff | admin
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class MailboxCursor(SQLModel, table=True):
