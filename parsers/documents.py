@@ -30,8 +30,12 @@ _TITLES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ),
 )
 _DECREE_TITLE: Final = re.compile(r"^(surat\s+)?keputusan\b", re.I)
+# "TENTANG PENUNJUKAN ADMINISTRATOR AGENCY", or a decree about the admin agency itself
+# ("TENTANG ADMINISTRATOR AGENCY SISTEM PENGADAAN ...", "TENTANG PETUGAS ADMIN AGENCY").
 _DECREE_SUBJECT: Final = re.compile(
-    rf"(penunjukan|pengangkatan|penetapan|menunjuk)\b.*{_ADMIN}", re.I
+    rf"(penunjukan|pengangkatan|penetapan|menunjuk)\b.*{_ADMIN}"
+    rf"|\btentang\s+(\w+\s+){{0,2}}?{_ADMIN}",
+    re.I,
 )
 _MINUTES_TITLE: Final = re.compile(r"^berita\s+acara\b", re.I)
 _SUBJECT_LINE: Final = re.compile(r"^(perihal|prihal|perihal surat|hal)\s*[:;\t]\s*(.*)$", re.I)
@@ -58,7 +62,11 @@ _LETTERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("training_letter", re.compile(r"\b(pelatihan|bimtek|bimbingan\s+teknis|diklat)\b", re.I)),
     (
         "data_request_letter",
-        re.compile(r"\b(permohonan|permintaan)\s+data\b|\bdata\s+(spse|paket|tender)\b", re.I),
+        re.compile(
+            r"\b(permohonan|permintaan)\s+data\b|\bdata\s+(spse|paket|tender)\b"
+            r"|\brekap(itulasi)?\s+(\w+\s+)?(data|paket|tender)\b",
+            re.I,
+        ),
     ),
 )
 

@@ -71,6 +71,12 @@ def strip_subject(subject: str) -> str:
     return text.strip()
 
 
+def is_reply(subject: str) -> bool:
+    """True when the subject's outermost prefix marks a reply ("Re:", "BLS:", "AW:")."""
+    text = _TAG.sub("", subject.strip())
+    return bool(_PREFIX.match(text)) and not is_forward(text)
+
+
 def is_forward(subject: str) -> bool:
     """True when the subject's outermost prefix marks a forward ("Fwd:", "TRS:", "WG:")."""
     text = _TAG.sub("", subject.strip())

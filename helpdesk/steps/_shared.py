@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from parsers.attachments import InspectedFile, inspect_attachment
-from parsers.quoting import is_forward, split_body, strip_subject
+from parsers.quoting import BodyParts, is_forward, is_reply, split_body, strip_subject
 from parsers.types import ParsedMessage
 
 
@@ -23,10 +23,19 @@ def inspected_files(message: ParsedMessage, max_bytes: int) -> tuple[InspectedFi
 
 
 @lru_cache(maxsize=8)
+def body_parts(message: ParsedMessage) -> BodyParts:
+    """The body split into the sender's words, a forwarded request and reply history."""
+    return split_body(message.body_text, forward=is_forward(message.subject))
+
+
 def request_text(message: ParsedMessage) -> str:
     """Subject without prefixes, then the body without reply history (forwards kept)."""
-    parts = split_body(message.body_text, forward=is_forward(message.subject))
-    return f"{strip_subject(message.subject)}\n{parts.request}"
+    return f"{strip_subject(message.subject)}\n{body_parts(message).request}"
+
+
+def answers_a_thread(message: ParsedMessage) -> bool:
+    """A reply ("Re:", "BLS:") that quotes history: its subject is the thread's old one."""
+    return is_reply(message.subject) and bool(body_parts(message).quoted)
 
 
 def file_texts(message: ParsedMessage, max_bytes: int) -> list[str]:

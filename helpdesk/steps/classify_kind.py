@@ -5,13 +5,16 @@ from __future__ import annotations
 from helpdesk.decision import Decision
 from helpdesk.requirements import REQUIRED_DOCUMENTS
 from helpdesk.settings import Settings
-from helpdesk.steps._shared import request_text
+from helpdesk.steps._shared import answers_a_thread, body_parts, request_text
 from helpdesk.steps.kind_rules import (
     ADMIN_AGENCY,
     ADMIN_PASSWORD,
     BIDDER,
     MIN_SCORE,
     OTHER_ACCOUNT,
+    QUESTION,
+    REPLY_SUBJECT_WEIGHT,
+    REQUEST_WORDS,
     Score,
     score_kinds,
 )
@@ -25,13 +28,25 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
         return
     text = request_text(message)
     documents = [doc for verdict in decision.attachments for doc in verdict.documents]
-    scores = score_kinds(strip_subject(message.subject), text, documents)
-    ranked = sorted(scores.values(), key=lambda score: score.points, reverse=True)
+    weight = REPLY_SUBJECT_WEIGHT if answers_a_thread(message) else 1.0
+    scores = score_kinds(
+        strip_subject(message.subject),
+        body_parts(message).request,
+        documents,
+        subject_weight=weight,
+    )
+    ranked = sorted(scores.values(), key=lambda score: score.rank, reverse=True)
     if not ranked or ranked[0].points < MIN_SCORE:
         decision.kind = "other"
         decision.because("kind other: no request kind is clearly named; staff triage")
         return
     best = ranked[0]
+    if _question_only(text, decision):
+        decision.kind = "other"
+        decision.because(
+            f"kind other: a question without a request or documents (it names {best.kind})"
+        )
+        return
     if _bidder_without_documents(text, best, documents):
         decision.kind = "other"
         decision.because(f"kind other: a bidder (penyedia) writes; bidders cannot file {best.kind}")
@@ -54,6 +69,13 @@ def _not_admin_agency(text: str, documents: list[str]) -> bool:
     if "reset_letter" in documents or ADMIN_PASSWORD.search(text):
         return False
     return bool(OTHER_ACCOUNT.search(text)) or not ADMIN_AGENCY.search(text)
+
+
+def _question_only(text: str, decision: Decision) -> bool:
+    """A question about a procedure: asks, requests nothing, attaches nothing."""
+    if decision.attachments or decision.ticket_ref:
+        return False
+    return bool(QUESTION.search(text)) and not REQUEST_WORDS.search(text)
 
 
 def _bidder_without_documents(text: str, best: Score, documents: list[str]) -> bool:

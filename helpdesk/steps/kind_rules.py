@@ -126,8 +126,8 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule(
         "additional_admin",
         4,
-        r"(penambahan|tambahan|tambah|menambah|menambahkan)\s*(\w+\s+|\(\w+\)\s*){0,3}?"
-        rf"{ADMIN}|{ADMIN}\s*(tambahan|lagi)\b",
+        r"(penambahan|tambahan|tambah|menambah|menambahkan|additional|extra|another|one\s+more)"
+        rf"\s*(\w+\s+|\(\w+\)\s*){{0,3}}?{ADMIN}|{ADMIN}\s*(tambahan|lagi)\b",
         "additional Administrator Agency",
     ),
     _rule(
@@ -146,12 +146,20 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule(
         "data_request",
         4,
-        r"(permohonan|permintaan|minta|meminta|memohon|butuh|membutuhkan|memerlukan)\s+"
-        r"((rekap(itulasi)?|salinan|daftar)\s+)?data\b|rekap(itulasi)?\s+data|data\s+(spse|lpse)\b"
+        r"(permohonan|permintaan|minta|meminta|memohon|mohon|mhn|butuh|membutuhkan|memerlukan"
+        r"|request|requesting)\s+((rekap(itulasi)?|salinan|daftar)\s+)?data\b"
+        r"|rekap(itulasi)?\s+(\w+\s+)?(data|paket|tender)\b|data\s+(spse|lpse)\b"
         r"|(mohon|minta)\s+(dikirim(kan)?|diberikan|disampaikan|dibantu)\s+(\w+\s+){0,2}?data\b",
         "data request",
     ),
     _rule("sub_agency", 6, r"sub[\s\-]*agen(cy|si|sy)", "sub agency"),
+    _rule(
+        "sub_agency",
+        6,
+        r"agen(cy|si)\s+(anak|turunan|cabang)\b|agen(cy|si)\s+(\w+\s+){0,2}?(tersendiri|sendiri"
+        r"|terpisah)\b[^.\n]{0,60}?\bdi\s*bawah\b",
+        "an agency of its own under another agency (sub agency)",
+    ),
 )
 
 # Documents found in the attachments and the kind each one points to.
@@ -176,6 +184,8 @@ DOCUMENT_WEIGHTS: Final[dict[str, tuple[tuple[str, float], ...]]] = {
 
 SUBJECT_BONUS: Final = 1.0
 MIN_SCORE: Final = 2.0
+# A reply's subject is the old thread's: it weighs this much of a phrase in the new text.
+REPLY_SUBJECT_WEIGHT: Final = 0.5
 
 # An account that is not an Administrator Agency's: its owner's password is not ours to reset.
 OTHER_ACCOUNT: Final = re.compile(
@@ -195,6 +205,17 @@ BIDDER: Final = re.compile(
     re.I,
 )
 ADMIN_AGENCY: Final = re.compile(ADMIN, re.I)
+# A question ("apakah ...?", "mau tanya") about a procedure rather than a request: it asks
+# nothing to be done ("mohon", "tolong", "please" and the like are absent).
+QUESTION: Final = re.compile(
+    r"\?|\b(apakah|bagaimana|gimana|bertanya|pertanyaan|tanya|menanyakan)\b", re.I
+)
+REQUEST_WORDS: Final = re.compile(
+    r"\b(mohon|mhn|memohon|permohonan|tolong|tlg|minta|meminta|mengajukan|ajukan|diajukan"
+    r"|sampaikan|lampirkan|terlampir|please|request|kindly|bantu|dibantu|bantuan|bantuannya)\b"
+    r"|\bbisa\s+(tolong\s+)?di\w+",
+    re.I,
+)
 
 
 @dataclass
@@ -204,22 +225,40 @@ class Score:
     kind: str
     points: float = 0.0
     evidence: list[str] | None = None
+    beyond_subject: bool = False  # the body or a document speaks for it, not only the subject
 
-    def add(self, points: float, what: str) -> None:
+    def add(self, points: float, what: str, *, beyond_subject: bool = True) -> None:
         self.points += points
         self.evidence = [*(self.evidence or []), f"{what} (+{points:g})"]
+        self.beyond_subject = self.beyond_subject or beyond_subject
+
+    @property
+    def rank(self) -> tuple[float, bool]:
+        """Points first; on a tie the kind the sender's own words or files support wins."""
+        return (self.points, self.beyond_subject)
 
 
-def score_kinds(subject: str, text: str, documents: list[str]) -> dict[str, Score]:
-    """Points per kind from phrases in subject/text and from recognised documents."""
+def score_kinds(
+    subject: str, body: str, documents: list[str], *, subject_weight: float = 1.0
+) -> dict[str, Score]:
+    """Points per kind from phrases in subject/body and from recognised documents.
+
+    `subject_weight` below 1 is for replies in an older thread: their subject names what
+    the thread once asked, so it counts for less than the sender's new words and earns
+    no bonus.
+    """
     scores: dict[str, Score] = {}
     for rule in RULES:
         in_subject = bool(rule.pattern.search(subject))
-        if in_subject or rule.pattern.search(text):
-            score = scores.setdefault(rule.kind, Score(rule.kind))
-            bonus = SUBJECT_BONUS if in_subject else 0.0
-            where = "subject" if in_subject else "body"
-            score.add(rule.weight + bonus, f"'{rule.label}' in the {where}")
+        in_body = bool(rule.pattern.search(body))
+        if not (in_subject or in_body):
+            continue
+        bonus = SUBJECT_BONUS if in_subject and subject_weight == 1.0 else 0.0
+        weight = rule.weight if in_body else rule.weight * subject_weight
+        where = "subject" if in_subject else "body"
+        scores.setdefault(rule.kind, Score(rule.kind)).add(
+            weight + bonus, f"'{rule.label}' in the {where}", beyond_subject=in_body
+        )
     for document in dict.fromkeys(documents):
         for kind, weight in DOCUMENT_WEIGHTS.get(document, ()):
             scores.setdefault(kind, Score(kind)).add(weight, f"{document} attached")
