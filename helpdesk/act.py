@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.decision import Decision
+from helpdesk.loops import answer_refusal
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
@@ -126,6 +127,11 @@ def queue_reply(act: Act) -> None:
         ticket.staff_note = "no usable sender address: not answered"
         act.session.add(ticket)
         return
+    refusal = answer_refusal(act.session, act.settings.limits, act.message.sender.address)
+    if refusal is not None:
+        act.decision.because(f"not answered: {refusal}")
+        audit(act.session, ticket, actor="bot", action="not_answered", detail=refusal)
+        return
     queue_ticket_answer(
         act.session,
         act.settings,
@@ -224,7 +230,7 @@ def _join(act: Act, ticket: Ticket) -> None:
 
 def _refresh_missing(act: Act, ticket: Ticket) -> None:
     """After a follow-up's attachments are stored: recount the ticket's documents."""
-    was_complete = ticket.complete
+    was_complete, was_missing = ticket.complete, set(json.loads(ticket.missing))
     missing = missing_documents(ticket.kind, documents_on_ticket(act.session, ticket))
     ticket.missing, ticket.complete = json.dumps(missing), not missing
     if ticket.complete and not was_complete:
@@ -237,7 +243,9 @@ def _refresh_missing(act: Act, ticket: Ticket) -> None:
             action="status",
             detail=f"all documents received: {ticket.status}",
         )
-    elif not ticket.complete and act.message.attachments:
+    elif set(missing) < was_missing:
+        # Progress, but not all: say what is still missing. Only progress is answered, so
+        # a robot mailing the ticket again and again gets at most one answer per document.
         act.answer_event = "incomplete"
     act.session.add(ticket)
 

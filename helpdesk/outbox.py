@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from helpdesk.errors import DeliveryError
+from helpdesk.loops import block_address
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
 from helpdesk.settings import Settings, SmtpSection
 
@@ -115,7 +116,7 @@ def queue_answer(
         ticket_id=ticket.id or 0,
         event=event,
         cause_message_id=cause_message_id,
-        recipient=recipient,
+        recipient=recipient.lower(),  # rate limits count by address, case-folded
         subject=header_text(subject, 250),
         message_id=message_id,
         raw=raw,
@@ -196,6 +197,8 @@ def _attempt(
         if exc.permanent or moment >= row.give_up_at:
             row.status = "failed"
             report.failed += 1
+            if exc.permanent:
+                block_address(session, row.recipient, f"hard bounce: {exc}")
             log.error("answer %s to %s failed for good: %s", row.message_id, row.recipient, exc)
         else:
             row.next_attempt_at = moment + retry_delay(row.attempts)

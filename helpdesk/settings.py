@@ -122,8 +122,35 @@ class SlaSection(_Section):
         return {**_RESOLUTION_HOURS, **value}
 
 
+class LimitsSection(_Section):
+    # The most answers the bot sends one address in an hour and in a day: a robot that
+    # no header check recognises still cannot draw more than this out of us.
+    answers_per_hour: int = Field(default=10, ge=1)
+    answers_per_day: int = Field(default=30, ge=1)
+
+
 class DatabaseSection(_Section):
     url: str = ""
+
+
+class WebSection(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8025, gt=0, lt=65536)
+    # Signs session cookies; empty: generated once into data_dir/web_secret.key.
+    secret_key: str = ""
+    # Served over HTTPS (behind nginx): session cookies are marked Secure.
+    https: bool = False
+    # Hours a login lasts before the officer must log in again.
+    session_hours: float = Field(default=10.0, gt=0, le=24 * 31)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError(
+                "must be at least 32 characters (or empty: one is generated into data_dir)"
+            )
+        return value
 
 
 class Settings(_Section):
@@ -133,6 +160,7 @@ class Settings(_Section):
     smtp: SmtpSection = SmtpSection()
     database: DatabaseSection = DatabaseSection()
     sla: SlaSection = SlaSection()
+    limits: LimitsSection = LimitsSection()
     source_path: str = Field(default="", exclude=True)
 
     @property

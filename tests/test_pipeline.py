@@ -3,11 +3,7 @@ cut-over, and messages that break a step (flagged, then replayed)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 from typing import Any
 
@@ -15,68 +11,21 @@ import pytest
 from sqlmodel import Session, select
 
 from helpdesk import pipeline
-from helpdesk.database import open_database
-from helpdesk.maildir_mailbox import deliver
 from helpdesk.models import Agency, Ticket
 from helpdesk.replay import replay_entry
-from helpdesk.runner import Worker
-from helpdesk.settings import Settings, settings_from_dict
-from helpdesk.tickets import list_tickets
+from helpdesk.settings import Settings
 from helpdesk.views import quarantine_table
 from tests.bot import sample, with_headers
+from tests.desk import Helpdesk
 
 NO_DOCUMENTS = "03-forensic-terlampir-no-attachment.eml"  # forensic test, nothing attached
 WITH_DOCUMENTS = "01-forensic-complete-xlsx-pdf-rhs.eml"  # form, minutes and .rhs
 REQUESTER = "Yayan Sopyan <yayan_sopyan76@yahoo.co.id>"
 
 
-class Helpdesk:
-    """A helpdesk on a Maildir with answers written as files."""
-
-    def __init__(self, folder: Path, **helpdesk: Any) -> None:
-        self.settings: Settings = settings_from_dict(
-            {
-                "helpdesk": {"data_dir": "data", **helpdesk},
-                "mailbox": {"source": "maildir", "path": "maildir"},
-                "smtp": {"transport": "file", "dir": "answers"},
-            },
-            path=str(folder / "settings.toml"),
-        )
-        self.engine = open_database(self.settings.database_url)
-
-    def receive(self, raw: bytes) -> None:
-        deliver(self.settings.mailbox.path, raw)
-
-    def run_once(self) -> None:
-        worker = Worker(self.settings, self.engine)
-        try:
-            worker.run_once()
-        finally:
-            worker.close()
-
-    def tickets(self) -> list[dict[str, Any]]:
-        with Session(self.engine) as session:
-            return [
-                {
-                    "ref": t.ref,
-                    "status": t.status,
-                    "complete": t.complete,
-                    "missing": json.loads(t.missing),
-                    "needs_staff": t.needs_staff,
-                    "linked_ref": t.linked_ref,
-                    "kind": t.kind,
-                }
-                for t in list_tickets(session)
-            ]
-
-    def answers(self) -> list[EmailMessage]:
-        files = sorted(self.settings.smtp.dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        return [message_from_bytes(p.read_bytes(), policy=default) for p in files]  # type: ignore[misc]
-
-
 @pytest.fixture
 def helpdesk(tmp_path: Path) -> Callable[..., Helpdesk]:
-    return lambda **helpdesk: Helpdesk(tmp_path, **helpdesk)
+    return lambda **helpdesk: Helpdesk(tmp_path, helpdesk=helpdesk)
 
 
 def first_answer_id(desk: Helpdesk) -> str:

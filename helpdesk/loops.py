@@ -1,0 +1,48 @@
+"""Why an answer must not go out, beyond what the headers said: blocked addresses and
+per-address ceilings. Header checks miss some robots; these bound what they can draw."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from helpdesk.models import BlockedAddress, OutboxAnswer, utcnow
+from helpdesk.settings import LimitsSection
+
+
+def answer_refusal(session: Session, limits: LimitsSection, recipient: str) -> str | None:
+    """A short English reason not to answer `recipient` now, or None to go ahead."""
+    address = recipient.lower()
+    blocked = session.get(BlockedAddress, address)
+    if blocked is not None:
+        return f"{address} is blocked ({blocked.reason})"
+    now = utcnow()
+    for window, ceiling in (
+        (timedelta(hours=1), limits.answers_per_hour),
+        (timedelta(days=1), limits.answers_per_day),
+    ):
+        if _answers_since(session, address, now - window) >= ceiling:
+            return f"{address} already got {ceiling} answers in the last {_words(window)}"
+    return None
+
+
+def block_address(session: Session, address: str, reason: str) -> None:
+    """Never answer `address` again (until staff remove the block)."""
+    address = address.lower()
+    if session.get(BlockedAddress, address) is None:
+        session.add(BlockedAddress(address=address, reason=reason[:300]))
+
+
+def _answers_since(session: Session, address: str, since: object) -> int:
+    query = (
+        select(func.count())
+        .select_from(OutboxAnswer)
+        .where(func.lower(OutboxAnswer.recipient) == address, col(OutboxAnswer.created_at) >= since)
+    )
+    return int(session.exec(query).one())
+
+
+def _words(window: timedelta) -> str:
+    return "hour" if window <= timedelta(hours=1) else "day"
