@@ -161,6 +161,7 @@ class Settings(_Section):
     database: DatabaseSection = DatabaseSection()
     sla: SlaSection = SlaSection()
     limits: LimitsSection = LimitsSection()
+    web: WebSection = WebSection()
     source_path: str = Field(default="", exclude=True)
 
     @property
