@@ -1,0 +1,136 @@
+"""What every route shares: the app's state, rendering, and who is logged in."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from helpdesk.export import to_wib
+from helpdesk.settings import Settings
+from helpdesk.web.accounts import find_account, password_stamp
+from helpdesk.web.security import CSRF_FIELD, csrf_token
+from replies.names import document_name, kind_name, problem_name, status_name
+
+
+@dataclass(frozen=True)
+class WebState:
+    """Built once by create_app and kept on app.state.web."""
+
+    settings: Settings
+    engine: Engine  # writes: staff actions, logins, registry imports
+    reader: Engine  # reads: pages never wait for, or block, the bot's writes
+    templates: Environment
+    secret_key: str  # signs session cookies and action previews
+    message_secret: bytes  # signs our Message-IDs (helpdesk.message_ids.load_secret)
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The logged-in officer: Officer(name="Dedi", role="staff")."""
+
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a login; the app answers with a redirect to /login."""
+
+
+def state(request: Request) -> WebState:
+    web: WebState = request.app.state.web
+    return web
+
+
+def wib(moment: datetime | None, with_time: bool = True) -> str:
+    """A moment as staff read it: WIB, day first ("03-11-2026 14:05")."""
+    local = to_wib(moment)
+    if local is None:
+        return "-"
+    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+
+
+def make_templates() -> Environment:
+    """Jinja2 for the pages: autoescaped (.html), and a missing variable is an error."""
+    env = Environment(
+        loader=PackageLoader("helpdesk.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters |= {
+        "wib": wib,
+        "status_name": status_name,
+        "kind_name": kind_name,
+        "document_name": document_name,
+        "problem_name": problem_name,
+    }
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with an explicit context, plus who is logged in and the CSRF field."""
+    page = state(request).templates.get_template(template)
+    html = page.render(
+        {
+            "officer": request.scope.get("officer"),
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": csrf_token(request),
+            **context,
+        }
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def log_in(request: Request, name: str, stamp: str) -> None:
+    """A fresh session for `name`: a new CSRF token too, so nothing from before carries over."""
+    request.session.clear()
+    request.session.update({"user": name, "stamp": stamp, "login_at": int(time.time())})
+    csrf_token(request)
+
+
+def current_officer(request: Request) -> Officer | None:
+    """The officer of this session, if the login is still valid (account enabled, same
+    password, within session_hours)."""
+    web = state(request)
+    name, stamp = request.session.get("user"), request.session.get("stamp")
+    login_at = request.session.get("login_at")
+    if not isinstance(name, str) or not isinstance(login_at, int):
+        return None
+    if time.time() - login_at > web.settings.web.session_hours * 3600:
+        return None
+    with Session(web.reader) as session:
+        account = find_account(session, name)
+    if account is None or account.disabled or password_stamp(account) != stamp:
+        return None
+    return Officer(account.name, account.role)
+
+
+def require(request: Request, *, admin: bool = False) -> Officer:
+    """The logged-in officer; LoginRequired when nobody is, 403 when not an admin."""
+    officer = current_officer(request)
+    if officer is None:
+        raise LoginRequired()
+    request.scope["officer"] = officer
+    if admin and not officer.is_admin:
+        raise HTTPException(403, "Halaman ini hanya untuk admin.")
+    return officer
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

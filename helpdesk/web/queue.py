@@ -1,0 +1,128 @@
+"""The queue page `/`: the filters and order of `helpdesk tickets list`, 50 tickets a page."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import func
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from helpdesk.models import STATUSES, Agency, Ticket
+from helpdesk.requirements import KINDS
+from helpdesk.settings import SlaSection
+from helpdesk.tickets import QueueFilter, overdue_condition
+from helpdesk.views import queue_rows
+from helpdesk.web.core import now, render, require, state
+
+PAGE_SIZE = 50
+
+
+def queue_select(queue: QueueFilter, *, sla: SlaSection, moment: datetime) -> Select[Any]:
+    """The WHERE of helpdesk.tickets.list_tickets, without its order, so it can be counted
+    and paged (tests check both give the same tickets)."""
+    query = select(Ticket)
+    if queue.status:
+        query = query.where(Ticket.status == queue.status)
+    if queue.kind:
+        query = query.where(Ticket.kind == queue.kind)
+    if queue.assignee:
+        query = query.where(Ticket.assignee == queue.assignee)
+    if queue.agency:
+        query = query.join(Agency, col(Agency.id) == col(Ticket.agency_id)).where(
+            col(Agency.name).icontains(queue.agency)
+        )
+    if queue.overdue:
+        query = query.where(overdue_condition(sla, moment))
+    return query
+
+
+def queue_page(
+    session: Session, queue: QueueFilter, *, page: int, sla: SlaSection, moment: datetime
+) -> tuple[list[Ticket], int]:
+    """One page of the queue in list_tickets' order, and how many tickets match in all."""
+    query = queue_select(queue, sla=sla, moment=moment)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    ordered = query.order_by(
+        col(Ticket.deadline).is_(None), col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id)
+    )
+    tickets = session.exec(ordered.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return list(tickets), int(total)
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Tickets per status, in one GROUP BY on the status index: {"new": 12, ...}."""
+    rows = session.exec(select(Ticket.status, func.count()).group_by(col(Ticket.status))).all()
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: int(count) for status, count in rows})
+    return counts
+
+
+def filter_from(request: Request) -> QueueFilter:
+    """The filter named in the query string; unknown statuses or kinds are ignored."""
+    params = request.query_params
+    status, kind = params.get("status") or None, params.get("kind") or None
+    return QueueFilter(
+        status=status if status in STATUSES else None,
+        kind=kind if kind in KINDS else None,
+        agency=(params.get("agency") or "").strip()[:100] or None,
+        assignee=(params.get("assignee") or "").strip()[:100] or None,
+        overdue=params.get("overdue") == "1",
+    )
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
+
+
+def _link(queue: QueueFilter, **changes: Any) -> str:
+    values = {
+        "status": queue.status,
+        "kind": queue.kind,
+        "agency": queue.agency,
+        "assignee": queue.assignee,
+        "overdue": "1" if queue.overdue else None,
+    } | changes
+    query = urlencode({k: v for k, v in values.items() if v})
+    return "/?" + query if query else "/"
+
+
+def queue_view(request: Request) -> Response:
+    require(request)
+    web = state(request)
+    queue, page, moment = filter_from(request), _page_number(request), now()
+    with Session(web.reader) as session:
+        tickets, total = queue_page(session, queue, page=page, sla=web.settings.sla, moment=moment)
+        rows = queue_rows(session, tickets, sla=web.settings.sla, now=moment)
+        counts = status_counts(session)
+    for row, ticket in zip(rows, tickets, strict=True):
+        row["deadline_at"] = ticket.deadline
+        row["created"] = ticket.created_at
+        row["missing"] = json.loads(ticket.missing)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    context = {
+        "rows": rows,
+        "queue": queue,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "counts": counts,
+        "statuses": STATUSES,
+        "kinds": [k for k in KINDS if k != "automatic"],
+        "status_links": {s: _link(queue, status=s) for s in STATUSES},
+        "all_link": _link(queue, status=None),
+        "prev_link": _link(queue, page=page - 1) if page > 1 else "",
+        "next_link": _link(queue, page=page + 1) if page < pages else "",
+    }
+    return render(request, "queue.html", context)
+
+
+ROUTES = [Route("/", queue_view, methods=["GET"])]
