@@ -1,5 +1,8 @@
 """The official blank forms, written as XLSX: what an incomplete answer attaches.
 
+Labels are the ones parsers/fields.py reads, so a filled form that comes back is read
+field by field onto the ticket.
+
 Labels are locked, input cells are not; dates and choices carry data validation; each
 sheet prints on one A4 page. A filled form that comes back is recognised by its title.
 """
@@ -47,11 +50,11 @@ FORMS: Final[dict[str, FormSpec]] = {
         "Formulir Permintaan Uji Forensik.xlsx",
         "FORMULIR PERMINTAAN UJI FORENSIK FILE PENAWARAN (RHS)",
         (
-            Field("Nama Pokja Pemilihan"),
-            Field("Satuan Kerja / Instansi"),
+            Field("Nama Pokja"),
+            Field("Satuan Kerja"),
             Field("Kode Tender"),
             Field("Nama Paket"),
-            Field("Nama Peserta (Penyedia)"),
+            Field("Nama Peserta"),
             Field("Nama File Penawaran (.rhs)"),
             Field(
                 "Jenis Dokumen Penawaran",
@@ -70,10 +73,10 @@ FORMS: Final[dict[str, FormSpec]] = {
         (
             Field("Nomor Berita Acara"),
             Field("Tanggal", "date"),
-            Field("Nama Pokja Pemilihan"),
+            Field("Nama Pokja"),
             Field("Kode Tender"),
             Field("Nama Paket"),
-            Field("Nama Peserta (Penyedia)"),
+            Field("Nama Peserta"),
             Field("Nama File Penawaran (.rhs)"),
             Field(
                 "Hasil Pembukaan oleh Pokja",
@@ -90,7 +93,8 @@ FORMS: Final[dict[str, FormSpec]] = {
         "Formulir Penanganan Permasalahan LPSE.xlsx",
         "FORMULIR PENANGANAN PERMASALAHAN LPSE",
         (
-            Field("Nama Pokja Pemilihan / Satuan Kerja"),
+            Field("Nama Pokja"),
+            Field("Satuan Kerja"),
             Field("Kode Tender"),
             Field("Nama Paket"),
             Field(
@@ -105,7 +109,7 @@ FORMS: Final[dict[str, FormSpec]] = {
                 ),
             ),
             Field("Uraian Permasalahan", "long"),
-            Field("Tahapan yang Diubah (untuk perubahan jadwal)"),
+            Field("Tahapan"),
             Field("Jadwal Semula", "date"),
             Field("Jadwal Baru", "date"),
             Field("Batas Akhir Upload Penawaran", "date"),
