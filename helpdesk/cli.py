@@ -80,6 +80,9 @@ def cli(ctx: click.Context, settings_path: str | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Broken attachments are a verdict on the ticket, not a warning for the terminal.
+    for noisy in ("pypdf", "openpyxl", "docx", "mailparser"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     ctx.obj = _Context(settings_path)
 
 
