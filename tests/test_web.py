@@ -1,0 +1,310 @@
+"""The staff pages at request level: logins, permissions, CSRF, headers, queue, ticket."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from helpdesk.models import StaffAccount, Ticket, utcnow
+from helpdesk.tickets import QueueFilter, list_tickets
+from helpdesk.web.accounts import set_disabled, set_password
+from helpdesk.web.queue import PAGE_SIZE, queue_page
+from helpdesk.web.security import SECURITY_HEADERS
+from tests.web_desk import HOSTILE, PASSWORD, WebDesk, copy_seeded, csrf_of, login, seed
+
+FORENSIC, SCHEDULE, INCOMPLETE, HOSTILE_REF = (f"HD-2026-0000{n}" for n in range(1, 5))
+PAGES = ("/", f"/tickets/{FORENSIC}", "/attachments/1")
+ADMIN_PAGES = ("/registry", "/registry.xlsx", "/log", "/log.xlsx?month=2026-11", "/staff")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeded")
+    seed(folder)
+    return folder
+
+
+@pytest.fixture
+def web(seeded: Path, tmp_path: Path) -> WebDesk:
+    return copy_seeded(seeded, tmp_path / "desk")
+
+
+# --- logins ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES + ADMIN_PAGES)
+def test_anonymous_visitor_is_sent_to_the_login(web: WebDesk, path: str) -> None:
+    response = web.client().get(path)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
+
+
+def test_login_sets_an_httponly_lax_cookie_and_opens_the_queue(web: WebDesk) -> None:
+    client = web.client()
+    response = login(client, "Dedi")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    page = client.get("/")
+    assert page.status_code == 200 and "Antrian tiket" in page.text and "Dedi" in page.text
+
+
+def test_cookie_is_secure_when_served_over_https(tmp_path: Path) -> None:
+    web = WebDesk(tmp_path, web={"https": True})
+    web.account("Dedi")
+    response = login(web.client(), "Dedi")
+    assert "; secure" in response.headers["set-cookie"].lower()
+
+
+def test_login_returns_to_the_page_asked_for_but_never_off_site(web: WebDesk) -> None:
+    client = web.client()
+    assert client.get(f"/tickets/{FORENSIC}").headers["location"] == (
+        f"/login?next=/tickets/{FORENSIC}"
+    )
+    targets = (f"/tickets/{FORENSIC}", "//evil.example/", "https://evil.example/", "/\\x")
+    for target, expected in zip(targets, (f"/tickets/{FORENSIC}", "/", "/", "/"), strict=True):
+        client = web.client()
+        token = csrf_of(client.get("/login").text)
+        form = {"csrf_token": token, "name": "Dedi", "password": PASSWORD, "next": target}
+        assert client.post("/login", data=form).headers["location"] == expected
+
+
+def test_wrong_password_is_refused(web: WebDesk) -> None:
+    client = web.client()
+    response = login(client, "Dedi", "salah")
+    assert response.status_code == 401 and "Nama atau kata sandi salah" in response.text
+    assert client.get("/").status_code == 303
+    assert login(client, "Tidak Ada", "salah").status_code == 401
+
+
+def test_five_failed_logins_lock_the_account_for_fifteen_minutes(web: WebDesk) -> None:
+    client = web.client()
+    for _ in range(5):
+        assert login(client, "Dedi", "salah").status_code == 401
+    locked = login(client, "Dedi")  # the right password, too late
+    assert locked.status_code == 401 and "dikunci" in locked.text
+    with Session(web.engine) as session:
+        account = session.exec(select(StaffAccount).where(StaffAccount.name == "Dedi")).one()
+        assert account.locked_until is not None
+        assert timedelta(minutes=14) < account.locked_until - utcnow() <= timedelta(minutes=15)
+        account.locked_until = utcnow() - timedelta(seconds=1)  # fifteen minutes later
+        session.add(account)
+        session.commit()
+    assert login(client, "Dedi").status_code == 303
+
+
+def test_logout_ends_the_session(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    token = csrf_of(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": token}).headers["location"] == "/login"
+    assert client.get("/").status_code == 303
+
+
+@pytest.mark.parametrize("change", ["disable", "new password"])
+def test_disabling_or_a_new_password_ends_open_sessions(web: WebDesk, change: str) -> None:
+    client = web.logged_in("Dedi")
+    with Session(web.engine) as session:
+        if change == "disable":
+            set_disabled(session, "Dedi")
+        else:
+            set_password(session, "Dedi", "kata-sandi-baru-2")
+        session.commit()
+    assert client.get("/").status_code == 303
+
+
+def test_staff_are_refused_the_admin_pages(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    for path in ADMIN_PAGES:
+        assert client.get(path).status_code == 403, path
+    token = csrf_of(client.get("/").text)
+    assert client.post("/registry", data={"csrf_token": token}).status_code == 403
+    form = {"csrf_token": token, "change": "add", "name": "X", "password": PASSWORD}
+    assert client.post("/staff", data=form).status_code == 403
+    assert "/registry" not in client.get("/").text  # and the menu does not offer them
+
+
+def test_admin_opens_the_admin_pages(web: WebDesk) -> None:
+    client = web.logged_in("Admin Utama")
+    for path in ADMIN_PAGES:
+        assert client.get(path).status_code == 200, path
+
+
+# --- CSRF and headers ----------------------------------------------------------------------
+
+
+def _post_paths(web: WebDesk) -> list[str]:
+    """Every POST route of the app, with its path parameters filled in."""
+    paths = []
+    for route in web.app.routes:
+        if "POST" in (getattr(route, "methods", None) or ()):
+            path = getattr(route, "path")  # noqa: B009
+            paths.append(path.replace("{ref}", SCHEDULE).replace("{action}", "note"))
+    return paths
+
+
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_every_form_without_the_right_csrf_token_is_refused(
+    web: WebDesk, token: str | None
+) -> None:
+    client = web.logged_in("Admin Utama")
+    paths = _post_paths(web)
+    assert {"/login", "/logout", "/registry", "/staff", f"/tickets/{SCHEDULE}/confirm"} <= set(
+        paths
+    )
+    form = {"text": "x", "name": "Dedi", "password": PASSWORD, "change": "disable"}
+    if token:
+        form["csrf_token"] = token
+    for path in paths:
+        assert client.post(path, data=form).status_code == 403, path
+    assert client.get("/").status_code == 200  # still logged in: the logout was refused too
+    assert web.ticket(SCHEDULE).updated_at == web.ticket(SCHEDULE).updated_at
+
+
+def test_a_token_from_another_session_is_refused(web: WebDesk) -> None:
+    other = csrf_of(web.logged_in("Dedi").get("/").text)
+    client = web.logged_in("Admin Utama")
+    response = client.post(f"/tickets/{SCHEDULE}/note", data={"csrf_token": other, "text": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path", ["/login", "/", f"/tickets/{HOSTILE_REF}", "/nowhere", "/static/style.css"]
+)
+def test_security_headers_on_every_response(web: WebDesk, path: str) -> None:
+    response = web.logged_in("Dedi").get(path)
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def test_queue_shows_marks_and_counts_per_status(web: WebDesk) -> None:
+    page = web.logged_in("Dedi").get("/").text
+    for ref in (FORENSIC, SCHEDULE, INCOMPLETE, HOSTILE_REF):
+        assert f'href="/tickets/{ref}"' in page
+    assert "kurang 1:</span> Berita Acara Uji Forensik" in page
+    assert "Semua <b>4</b>" in page and "Menunggu Kelengkapan <b>2</b>" in page
+    assert "Baru <b>2</b>" in page and "Selesai <b>0</b>" in page
+    assert ">jadwal<" in page  # the schedule change is marked
+
+
+def test_queue_filters(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = client.get("/", params={"status": "awaiting_documents"}).text
+    assert INCOMPLETE in page and FORENSIC not in page
+    page = client.get("/", params={"kind": "problem_report"}).text
+    assert SCHEDULE in page and FORENSIC not in page
+    assert "Tidak ada tiket" in client.get("/", params={"assignee": "Siapa"}).text
+    with Session(web.engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.ref == FORENSIC)).one()
+        ticket.created_at = utcnow() - timedelta(days=10)
+        session.add(ticket)
+        session.commit()
+    page = client.get("/", params={"overdue": "1"}).text
+    assert FORENSIC in page and SCHEDULE not in page and "melewati target SLA" in page
+
+
+def _add_tickets(web: WebDesk, count: int) -> None:
+    with Session(web.engine) as session:
+        now = utcnow()
+        for number in range(count):
+            session.add(
+                Ticket(
+                    ref=f"HD-2025-{number:05d}",
+                    kind="other" if number % 3 else "problem_report",
+                    status="in_progress" if number % 2 else "new",
+                    subject=f"Pertanyaan {number}",
+                    created_at=now - timedelta(hours=number),
+                    deadline=now + timedelta(days=number) if number % 7 == 0 else None,
+                )
+            )
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    "queue",
+    [QueueFilter(), QueueFilter(status="new"), QueueFilter(kind="other"),
+     QueueFilter(overdue=True), QueueFilter(agency="Dinas")],
+)  # fmt: skip
+def test_pages_follow_the_order_and_filters_of_tickets_list(
+    web: WebDesk, queue: QueueFilter
+) -> None:
+    _add_tickets(web, 130)
+    now, sla = utcnow(), web.settings.sla
+    with Session(web.engine) as session:
+        expected = [t.ref for t in list_tickets(session, queue, sla=sla, now=now)]
+        paged, page = [], 1
+        while True:
+            tickets, total = queue_page(session, queue, page=page, sla=sla, moment=now)
+            paged += [t.ref for t in tickets]
+            if len(tickets) < PAGE_SIZE:
+                break
+            page += 1
+    assert paged == expected and total == len(expected)
+
+
+def test_queue_pages_by_fifty(web: WebDesk) -> None:
+    _add_tickets(web, 130)
+    client = web.logged_in("Dedi")
+    first = client.get("/").text
+    assert "halaman 1 dari 3" in first and 'href="/?page=2"' in first
+    assert first.count('<td class="ref">') == PAGE_SIZE
+    last = client.get("/", params={"page": "3"}).text
+    assert last.count('<td class="ref">') == 134 - 2 * PAGE_SIZE
+    assert client.get("/", params={"page": "x"}).status_code == 200
+
+
+# --- a ticket ------------------------------------------------------------------------------
+
+
+def test_ticket_page_shows_checklist_verdicts_fields_reasons_thread_and_history(
+    web: WebDesk,
+) -> None:
+    page = web.logged_in("Dedi").get(f"/tickets/{INCOMPLETE}").text
+    assert "✘ Berita Acara Uji Forensik" in page and "✔ Formulir Permintaan Uji Forensik" in page
+    assert "kode_tender" in page and "Alasan keputusan bot" in page
+    assert "Percakapan" in page and "Yth." in page  # the mail's own text
+    assert "created" in page and "Riwayat" in page
+
+
+def test_unknown_ticket_is_404(web: WebDesk) -> None:
+    response = web.logged_in("Dedi").get("/tickets/HD-2026-99999")
+    assert response.status_code == 404 and "tidak ditemukan" in response.text
+
+
+def test_mail_text_is_escaped_and_credentials_masked(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    for page in (client.get(f"/tickets/{HOSTILE_REF}").text, client.get("/").text):
+        assert HOSTILE not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    page = client.get(f"/tickets/{HOSTILE_REF}").text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page  # the body, shown as text
+    assert "&lt;b onmouseover=alert(3)&gt;laporan&lt;script&gt;.pdf" in page  # attachment
+    assert "Rahasia#2026" not in page and "********" in page
+    scripts = re.findall(r"<script", page, flags=re.IGNORECASE)
+    assert scripts == []
+
+
+def test_attachment_downloads_as_a_file_never_as_a_page(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = client.get(f"/tickets/{HOSTILE_REF}").text
+    [link] = re.findall(r'href="(/attachments/\d+)"', page)
+    response = client.get(link)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith(
+        'attachment; filename="_b onmouseover_alert(3)_laporan_script_.pdf"'
+    )
+    assert "filename*=UTF-8''%3Cb%20onmouseover%3Dalert%283%29%3Elaporan%3Cscript%3E.pdf" in (
+        disposition
+    )
+    assert client.get("/attachments/99999").status_code == 404

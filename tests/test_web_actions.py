@@ -1,0 +1,176 @@
+"""Staff actions from the browser: each shows its answer first, then does it for real."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+
+from helpdesk.models import AuditEntry, OutboxAnswer
+from tests.web_desk import WebDesk, copy_seeded, csrf_of, seed
+
+FORENSIC, SCHEDULE, INCOMPLETE = "HD-2026-00001", "HD-2026-00002", "HD-2026-00003"
+AUDITED = {"assign": "assigned", "note": "note", "escalate": "escalated", "resolve": "resolved",
+           "reject": "rejected", "reopen": "reopened"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeded")
+    seed(folder)
+    return folder
+
+
+@pytest.fixture
+def web(seeded: Path, tmp_path: Path) -> WebDesk:
+    return copy_seeded(seeded, tmp_path / "desk")
+
+
+def outbox(web: WebDesk, ref: str) -> list[OutboxAnswer]:
+    ticket = web.ticket(ref)
+    with Session(web.engine) as session:
+        query = select(OutboxAnswer).where(OutboxAnswer.ticket_id == ticket.id)
+        return list(session.exec(query.order_by(col(OutboxAnswer.id))).all())
+
+
+def last_audit(web: WebDesk, ref: str) -> AuditEntry:
+    ticket = web.ticket(ref)
+    with Session(web.engine) as session:
+        query = select(AuditEntry).where(AuditEntry.ticket_id == ticket.id)
+        return session.exec(query.order_by(col(AuditEntry.id).desc())).first()  # type: ignore[return-value]
+
+
+def preview(client: Any, ref: str, action: str, **form: Any) -> Any:
+    token = csrf_of(client.get(f"/tickets/{ref}").text)
+    files = form.pop("files", None)
+    return client.post(f"/tickets/{ref}/{action}", data={"csrf_token": token, **form}, files=files)
+
+
+def confirm(client: Any, ref: str, page: str) -> Any:
+    plan = re.search(r'name="plan" value="([^"]+)"', page)
+    assert plan, "the preview has no confirm form"
+    return client.post(
+        f"/tickets/{ref}/confirm", data={"csrf_token": csrf_of(page), "plan": plan.group(1)}
+    )
+
+
+def answer_text(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("ref", "action", "form", "status", "answered"),
+    [
+        (FORENSIC, "assign", {"assignee": "Dedi"}, "in_progress", False),
+        (FORENSIC, "note", {"text": "sudah dicek di SPSE"}, "new", False),
+        (FORENSIC, "escalate", {"note": "dikirim ke BSSN"}, "escalated", True),
+        (FORENSIC, "resolve", {"outcome": "corrupt", "note": "rusak"}, "resolved", True),
+        (SCHEDULE, "resolve", {"note": "Jadwal upload diubah."}, "resolved", True),
+        (INCOMPLETE, "reject", {"reason": "Bukan kewenangan LPSE."}, "rejected", True),
+    ],
+)
+def test_preview_changes_nothing_then_confirm_acts_under_the_officers_name(
+    web: WebDesk, ref: str, action: str, form: dict[str, str], status: str, answered: bool
+) -> None:
+    client = web.logged_in("Dedi")
+    before, answers_before = web.ticket(ref), len(outbox(web, ref))
+
+    page = preview(client, ref, action, **form)
+
+    assert page.status_code == 200, page.text
+    assert "Pratinjau" in page.text and "Belum ada yang diubah" in page.text
+    assert web.ticket(ref).status == before.status and len(outbox(web, ref)) == answers_before
+    if answered:
+        assert f"[{ref}]" in page.text  # the answer's subject, as it will be sent
+    else:
+        assert "tidak mengirim jawaban" in page.text
+
+    done = confirm(client, ref, page.text)
+
+    assert done.status_code == 303 and done.headers["location"] == f"/tickets/{ref}"
+    assert web.ticket(ref).status == status
+    entry = last_audit(web, ref)
+    assert entry.actor == "Dedi" and entry.action == AUDITED[action]
+    rows = outbox(web, ref)
+    assert len(rows) == answers_before + (1 if answered else 0)
+    if answered:
+        assert rows[-1].status == "sent"  # sent at once (the file transport)
+    assert "selesai" in client.get(f"/tickets/{ref}").text  # the flash line
+
+
+def test_schedule_change_preview_shows_the_password_notice_that_is_sent(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = preview(client, SCHEDULE, "resolve", note="Jadwal upload diubah.")
+    assert "WAJIB SEGERA MENGGANTI PASSWORD" in page.text
+    assert "Jadwal upload diubah." in page.text
+    confirm(client, SCHEDULE, page.text)
+    sent = web.desk.answers()[-1]
+    assert "WAJIB SEGERA MENGGANTI PASSWORD" in answer_text(sent)
+    assert f"[{SCHEDULE}]" in str(sent["Subject"])
+
+
+def test_reopen_after_reject(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    confirm(client, INCOMPLETE, preview(client, INCOMPLETE, "reject", reason="Salah kirim").text)
+    page = preview(client, INCOMPLETE, "reopen", note="Dibuka lagi")
+    assert page.status_code == 200 and "Dibuka lagi" in page.text
+    confirm(client, INCOMPLETE, page.text)
+    assert web.ticket(INCOMPLETE).status == "awaiting_documents"
+    assert last_audit(web, INCOMPLETE).action == "reopened"
+
+
+def test_resolve_sends_the_uploaded_letter(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    letter = b"%PDF-1.4\nhasil uji\n%%EOF\n"
+    page = preview(
+        client,
+        FORENSIC,
+        "resolve",
+        outcome="opened",
+        files=[("files", ("Surat Hasil Uji.pdf", letter, "application/pdf"))],
+    )
+    assert page.status_code == 200 and "Surat Hasil Uji.pdf" in page.text
+    confirm(client, FORENSIC, page.text)
+    sent = web.desk.answers()[-1]
+    [attached] = list(sent.iter_attachments())
+    assert attached.get_filename() == "Surat Hasil Uji.pdf"
+    assert attached.get_payload(decode=True) == letter
+
+
+def test_a_refused_action_shows_why_and_changes_nothing(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = preview(client, FORENSIC, "resolve", note="tanpa hasil")  # no outcome
+    assert page.status_code == 400 and "outcome" in page.text
+    assert web.ticket(FORENSIC).status == "new"
+
+
+def test_confirm_refuses_a_tampered_or_foreign_preview(web: WebDesk) -> None:
+    dedi = web.logged_in("Dedi")
+    page = preview(dedi, SCHEDULE, "resolve", note="ok").text
+    forged = page.replace('name="plan" value="', 'name="plan" value="x')
+    assert confirm(dedi, SCHEDULE, forged).status_code == 400
+    admin = web.logged_in("Admin Utama")
+    token = csrf_of(admin.get("/").text)
+    plan = re.search(r'name="plan" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    stolen = admin.post(f"/tickets/{SCHEDULE}/confirm", data={"csrf_token": token, "plan": plan})
+    assert stolen.status_code == 403
+    assert web.ticket(SCHEDULE).status != "resolved"
+
+
+def test_confirm_refuses_when_the_ticket_changed_since_the_preview(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    stale = preview(client, SCHEDULE, "resolve", note="ok").text
+    confirm(client, SCHEDULE, preview(client, SCHEDULE, "note", text="dicek").text)
+    response = confirm(client, SCHEDULE, stale)
+    assert response.status_code == 400 and "berubah sejak pratinjau" in response.text
+    assert web.ticket(SCHEDULE).status != "resolved"
+
+
+def test_unknown_action_is_404(web: WebDesk) -> None:
+    assert preview(web.logged_in("Dedi"), FORENSIC, "delete").status_code == 404
