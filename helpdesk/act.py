@@ -10,14 +10,14 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.decision import Decision
-from helpdesk.loops import answer_refusal
+from helpdesk.loops import answer_refusal, block_address
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
-from helpdesk.models import InboundMessage, StoredAttachment, Ticket, utcnow
+from helpdesk.models import InboundMessage, OutboxAnswer, StoredAttachment, Ticket, utcnow
 from helpdesk.outbox import OutgoingFile, valid_address
 from helpdesk.registry import find_agency
 from helpdesk.requirements import missing_documents
@@ -65,6 +65,34 @@ def record_message(act: Act) -> None:
     )
     act.session.add(act.inbound)
     act.session.flush()
+
+
+def block_bounced(act: Act) -> None:
+    """Block the addresses a permanent-failure DSN of one of our answers reports."""
+    d = act.decision
+    if not d.bounced_recipients or not d.bounced_message_id:
+        return
+    answer = _our_answer(act, d.bounced_message_id)
+    if answer is None:
+        d.because(f"the bounced answer {d.bounced_message_id} is not one we sent: nothing blocked")
+        return
+    # Only the address that answer went to: a forged report cannot block anyone else.
+    blocked = [r for r in d.bounced_recipients if r.lower() == answer.recipient.lower()]
+    for address in blocked:
+        block_address(act.session, address, f"hard bounce of answer {d.bounced_message_id}")
+    d.because(f"hard bounce: blocked {', '.join(blocked) or 'nobody (not its recipient)'}")
+    ticket = act.session.get(Ticket, answer.ticket_id)
+    if ticket is not None and blocked:
+        audit(act.session, ticket, actor="bot", action="bounced", detail=", ".join(blocked))
+
+
+def _our_answer(act: Act, message_id: str) -> OutboxAnswer | None:
+    """The outbox row of `message_id`, if it carries our signature and we queued it."""
+    domain = act.settings.helpdesk.own_domain
+    if ticket_of_message_id(message_id, domain=domain, secret=act.secret) is None:
+        return None
+    query = select(OutboxAnswer).where(OutboxAnswer.message_id == message_id.strip("<> "))
+    return act.session.exec(query).first()
 
 
 def record_ticket(act: Act) -> None:

@@ -46,6 +46,12 @@ class Decision:
     fields: dict[str, str] = field(default_factory=dict)
     ticket_ref: str | None = None
     holds_credentials: bool = False
+    # The From is one mailbox whose domain our own server's Authentication-Results
+    # vouch for (DMARC pass, or aligned DKIM pass); see helpdesk/steps/verify_sender.py.
+    sender_verified: bool = False
+    # A permanent-failure DSN of one of our answers: whom it failed for, and that answer.
+    bounced_recipients: tuple[str, ...] = ()
+    bounced_message_id: str | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -70,5 +76,7 @@ class Decision:
             "fields": dict(self.fields),
             "ticket_ref": self.ticket_ref,
             "holds_credentials": self.holds_credentials,
+            "sender_verified": self.sender_verified,
+            "bounced_recipients": list(self.bounced_recipients),
             "reasons": list(self.reasons),
         }

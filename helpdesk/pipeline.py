@@ -21,7 +21,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
-from helpdesk.act import Act, queue_reply, record_message, record_ticket, store_attachments
+from helpdesk.act import (
+    Act,
+    block_bounced,
+    queue_reply,
+    record_message,
+    record_ticket,
+    store_attachments,
+)
 from helpdesk.decide import DECIDE, decide
 from helpdesk.errors import HelpdeskError, MessageParseError
 from helpdesk.mailbox import RawMessage
@@ -35,7 +42,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["ACT", "DECIDE", "Outcome", "Pipeline", "decide"]
 
-ACT = (record_message, record_ticket, store_attachments, queue_reply)
+ACT = (record_message, block_bounced, record_ticket, store_attachments, queue_reply)
 
 
 class Outcome(enum.Enum):
