@@ -6,10 +6,18 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
-from tests.servers import DOVECOT, DovecotServer, ImapAccount, SmtpRecorder
+from tests.servers import (
+    DOVECOT,
+    DovecotServer,
+    ImapAccount,
+    PostgresServer,
+    SmtpRecorder,
+    postgres_bindir,
+)
 
 # --- mail servers ---------------------------------------------------------------------
 
@@ -94,3 +102,41 @@ def sent_mail(smtp_server: SmtpRecorder) -> Iterator[list[EmailMessage]]:
     smtp_server.start()  # a test that simulated an outage may have left it stopped
     yield smtp_server.messages
     smtp_server.handler.clear()
+
+
+# --- databases ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's private PostgreSQL on 127.0.0.1 (initdb into a temporary folder)."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL is not installed; install the Debian package postgresql "
+            "(tests/run.sh does) to run the tests on PostgreSQL"
+        )
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards; its URL."""
+    postgres_server.start()  # a test that simulated an outage may have left it stopped
+    name = postgres_server.create_database(request.node.name)
+    yield postgres_server.url(name)
+    postgres_server.start()
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on both engines: a SQLite file in tmp_path, a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))

@@ -536,3 +536,172 @@ class SmtpRecorder:
         controller, self._controller = self._controller, None
         if controller is not None:
             controller.stop()
+
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+
+def postgres_bindir() -> Path | None:
+    """Where Debian keeps PostgreSQL's server programs (the newest version), or None."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+        key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
+    )
+    if versions:
+        return versions[-1].parent
+    found = shutil.which("pg_ctl")
+    return Path(found).resolve().parent if found else None
+
+
+class PostgresServer:
+    """A private PostgreSQL on 127.0.0.1 with its data in a temporary folder.
+
+    Trust authentication on loopback only; as root the server runs as Debian's `postgres`
+    account, since PostgreSQL refuses to run as root. `database()` makes a fresh database.
+    """
+
+    superuser = "helpdesk"
+
+    def __init__(self, bindir: Path) -> None:
+        # Short path: the UNIX socket lives inside it, and socket paths are limited.
+        self.dir = Path(tempfile.mkdtemp(prefix="pg-"))
+        self.dir.chmod(0o755)  # the server's account must traverse it
+        self.bindir = bindir
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.data = self.dir / "data"
+        self.sockets = self.dir / "sock"
+        self._run_as = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._databases = itertools.count(1)
+        for folder in (self.data, self.sockets):
+            folder.mkdir(mode=0o700)
+            if self._run_as is not None:
+                os.chown(folder, self._run_as.pw_uid, self._run_as.pw_gid)
+        self._as_server_user(
+            [
+                str(bindir / "initdb"),
+                "-D", str(self.data),
+                "-U", self.superuser,
+                "--auth=trust",  # initdb's pg_hba.conf admits loopback and the socket only
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ]
+        )  # fmt: skip
+
+    def _as_server_user(self, argv: list[str]) -> None:
+        user = self._run_as
+        result = subprocess.run(
+            argv,
+            capture_output=True,
+            check=False,
+            user=user.pw_uid if user else None,
+            group=user.pw_gid if user else None,
+            extra_groups=[] if user else None,
+            cwd=self.dir,
+        )
+        if result.returncode != 0:
+            output = (result.stdout + result.stderr).decode(errors="replace")
+            raise RuntimeError(f"{argv[0]} failed:\n{output}")
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the server (again, on the same port and data) and wait until it accepts."""
+        if self.running:
+            return
+        user = self._run_as
+        options = {
+            "listen_addresses": self.host,
+            "port": str(self.port),
+            "unix_socket_directories": str(self.sockets),
+            # A throw-away server: durability costs time and buys nothing here.
+            "fsync": "off",
+            "synchronous_commit": "off",
+            "full_page_writes": "off",
+            "max_connections": "200",
+        }
+        argv = [str(self.bindir / "postgres"), "-D", str(self.data)]
+        for name, value in options.items():
+            argv += ["-c", f"{name}={value}"]
+        with open(self.dir / "postgres.log", "ab") as out:
+            self._process = subprocess.Popen(
+                argv,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                user=user.pw_uid if user else None,
+                group=user.pw_gid if user else None,
+                extra_groups=[] if user else None,
+                cwd=self.dir,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._accepts():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"PostgreSQL did not start; its log says:\n{self.log_tail()}")
+            time.sleep(0.05)
+
+    def _accepts(self) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.dsn("postgres"), connect_timeout=2):
+                return True
+        except psycopg.OperationalError:
+            return False
+
+    def stop(self) -> None:
+        """Fast shutdown: open transactions are rolled back and clients disconnected."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # SIGTERM would wait for every client
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=15)
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def cleanup(self) -> None:
+        """Stop the server and delete its folder."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.dir / "postgres.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def dsn(self, database: str) -> str:
+        return f"host={self.host} port={self.port} user={self.superuser} dbname={database}"
+
+    def url(self, database: str) -> str:
+        """The SQLAlchemy URL the settings take: postgresql+psycopg://helpdesk@127.0.0.1:N/db."""
+        return f"postgresql+psycopg://{self.superuser}@{self.host}:{self.port}/{database}"
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as connection:
+            connection.execute(statement)
+
+    def create_database(self, stem: str = "test") -> str:
+        """A new empty database; returns its name, e.g. "test_3"."""
+        name = f"{re.sub(r'[^a-z0-9_]+', '_', stem.lower())[:40]}_{next(self._databases)}"
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop `name`, disconnecting whoever still uses it (a worker a test left behind)."""
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

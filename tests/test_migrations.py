@@ -1,4 +1,4 @@
-"""Upgrading the schema keeps the tickets an LPSE already has."""
+"""Upgrading the schema keeps the tickets an LPSE already has, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from helpdesk.database import create_db_engine, migrate
 MIGRATIONS = Path(__file__).parent.parent / "helpdesk" / "migrations"
 
 
-def test_upgrade_from_the_first_schema_keeps_tickets(tmp_path: Path) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+def test_upgrade_from_the_first_schema_keeps_tickets(db_url: str) -> None:
+    engine = create_db_engine(db_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -26,8 +26,8 @@ def test_upgrade_from_the_first_schema_keeps_tickets(tmp_path: Path) -> None:
                 "INSERT INTO ticket (ref, kind, schedule_change, status, requester_name,"
                 " requester_address, subject, complete, missing, fields, reasons,"
                 " holds_credentials, needs_staff, staff_note, created_at, updated_at)"
-                " VALUES ('HD-2026-00001', 'forensic_test', 0, 'new', 'Asep', 'a@b.id',"
-                " 'Uji forensik', 1, '[]', '{}', '[]', 0, 0, '', '2026-01-05 01:00:00',"
+                " VALUES ('HD-2026-00001', 'forensic_test', false, 'new', 'Asep', 'a@b.id',"
+                " 'Uji forensik', true, '[]', '{}', '[]', false, false, '', '2026-01-05 01:00:00',"
                 " '2026-01-05 01:00:00')"
             )
         )
@@ -38,4 +38,4 @@ def test_upgrade_from_the_first_schema_keeps_tickets(tmp_path: Path) -> None:
         row = connection.execute(
             text("SELECT ref, subject, sender_known, resolution_note FROM ticket")
         ).one()
-    assert tuple(row) == ("HD-2026-00001", "Uji forensik", 0, "")
+    assert tuple(row) == ("HD-2026-00001", "Uji forensik", False, "")  # SQLite says 0

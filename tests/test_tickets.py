@@ -1,9 +1,11 @@
-"""Ticket references: per prefix and year, never handed out twice, even by two processes."""
+"""Ticket references: per prefix and year, never handed out twice, even by two processes.
+
+Each test runs on SQLite and on PostgreSQL (the db_url fixture).
+"""
 
 from __future__ import annotations
 
 import multiprocessing
-from pathlib import Path
 
 from sqlmodel import Session
 
@@ -21,8 +23,8 @@ def _take_refs(url: str, count: int, queue: multiprocessing.Queue) -> None:  # t
     queue.put(refs)
 
 
-def test_refs_count_up_per_year(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_refs_count_up_per_year(db_url: str) -> None:
+    engine = open_database(db_url)
     with Session(engine) as session:
         first = next_ref(session, prefix="HD", year=2026)
         second = next_ref(session, prefix="HD", year=2026)
@@ -31,8 +33,8 @@ def test_refs_count_up_per_year(tmp_path: Path) -> None:
     assert (first, second, other_year) == ("HD-2026-00001", "HD-2026-00002", "HD-2027-00001")
 
 
-def test_rolled_back_number_is_not_given_to_two_tickets(tmp_path: Path) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_rolled_back_number_is_not_given_to_two_tickets(db_url: str) -> None:
+    engine = open_database(db_url)
     with Session(engine) as session:
         next_ref(session, prefix="HD", year=2026)
         session.commit()
@@ -43,8 +45,8 @@ def test_rolled_back_number_is_not_given_to_two_tickets(tmp_path: Path) -> None:
         assert next_ref(session, prefix="HD", year=2026) == "HD-2026-00002"
 
 
-def test_two_processes_never_share_a_number(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+def test_two_processes_never_share_a_number(db_url: str) -> None:
+    url = db_url
     open_database(url)
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
