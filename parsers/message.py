@@ -19,6 +19,8 @@ from typing import Any
 import mailparser
 
 from helpdesk.errors import MessageParseError
+from parsers.addresses import read_mailboxes
+from parsers.dsn import read_delivery_report
 from parsers.mime_parts import attachments_of, body_parts_of, decode_words
 from parsers.types import Address, ParsedMessage
 
@@ -50,10 +52,11 @@ def _build(helper: Any | None, tree: Message, defects: list[str]) -> ParsedMessa
     first = dict(reversed(headers))  # first occurrence wins, as for Message-ID and Subject
     body, attachments = body_parts_of(tree, defects), attachments_of(tree, defects)
     defects.extend(_tree_defects(tree))
+    senders, sender_problem = read_mailboxes(_raw_values(tree, "from"))
     return ParsedMessage(
         message_id=_first_id(first.get("message-id")),
-        sender=_first_address(helper, "from_", first.get("from"), defects),
-        reply_to=_optional_address(helper, "reply_to", first.get("reply-to")),
+        sender=_sender(senders, defects),
+        reply_to=_reply_to(tree),
         to=tuple(_addresses(helper, "to", first.get("to"))),
         cc=tuple(_addresses(helper, "cc", first.get("cc"))),
         subject=fold(first.get("subject", "")),
@@ -65,6 +68,9 @@ def _build(helper: Any | None, tree: Message, defects: list[str]) -> ParsedMessa
         content_types=tuple(part.get_content_type() for part in tree.walk()),
         attachments=tuple(attachments),
         return_path=_return_path(first.get("return-path")),
+        senders=senders,
+        sender_problem=sender_problem,
+        delivery_report=read_delivery_report(tree),
         defects=tuple(dict.fromkeys(defects)),
     )
 
@@ -137,16 +143,19 @@ def _addresses(helper: Any | None, attribute: str, raw: str | None) -> list[Addr
     return [Address(decode_words(name).strip(), address.strip().lower()) for name, address in pairs]
 
 
-def _first_address(
-    helper: Any | None, attribute: str, raw: str | None, defects: list[str]
-) -> Address:
-    found = _addresses(helper, attribute, raw)
-    if not found or "@" not in found[0].address:
+def _raw_values(tree: Message, name: str) -> list[str]:
+    """Every value of header `name` as received: the strict address parser reads these, not
+    the RFC 2047-decoded text, where an encoded word could pose as an address."""
+    return [str(value) for key, value in tree.raw_items() if key.lower() == name]
+
+
+def _reply_to(tree: Message) -> Address | None:
+    mailboxes, _problem = read_mailboxes(_raw_values(tree, "reply-to"))
+    return mailboxes[0] if mailboxes and mailboxes[0].address else None
+
+
+def _sender(senders: tuple[Address, ...], defects: list[str]) -> Address:
+    if not senders or "@" not in senders[0].address:
         defects.append("no usable From address")
-        return Address(found[0].name if found else "", "")
-    return found[0]
-
-
-def _optional_address(helper: Any | None, attribute: str, raw: str | None) -> Address | None:
-    found = _addresses(helper, attribute, raw) if raw else []
-    return found[0] if found and found[0].address else None
+        return Address(senders[0].name if senders else "", "")
+    return senders[0]

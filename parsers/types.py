@@ -28,6 +28,17 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class DeliveryReport:
+    """What a DSN (multipart/report; report-type=delivery-status) says failed for good.
+
+    `DeliveryReport(failed=("budi@x.go.id",), original_message_id="HD-2026-00042.a.b@y")`
+    """
+
+    failed: tuple[str, ...]  # Final- and Original-Recipient of each "failed", 5.x.x entry
+    original_message_id: str | None  # from the returned message or its headers
+
+
+@dataclass(frozen=True)
 class ParsedMessage:
     """A message read once, at the edge, from its raw bytes."""
 
@@ -46,6 +57,10 @@ class ParsedMessage:
     attachments: tuple[Attachment, ...]
     return_path: str | None = None  # None when absent, "" for the null sender <>
     defects: tuple[str, ...] = field(default=())
+    senders: tuple[Address, ...] = ()  # every mailbox of the From header, strictly parsed
+    # Why From is not exactly one well-formed mailbox ("2 mailboxes", "malformed"), or None.
+    sender_problem: str | None = "no such header"
+    delivery_report: DeliveryReport | None = None  # set only for a delivery-status DSN
 
     def header(self, name: str) -> str | None:
         """The first value of header `name` (case-insensitive), or None."""
