@@ -1,0 +1,174 @@
+"""Never answer this: the header, part and sender evidence that a machine sent a message.
+
+Pure functions over a ParsedMessage; `helpdesk/steps/skip_automatic.py` turns the first
+piece of evidence into the `automatic` kind. Each check returns a short English reason,
+or None when it found nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from helpdesk.settings import Settings
+from parsers.types import ParsedMessage
+
+LOOP_HEADER = "x-lpse-helpdesk"  # stamped on every answer we send (helpdesk/outbox.py)
+# Headers only we may set; from outside they carry no authority (see strip_control_headers).
+_CONTROL_HEADER = re.compile(r"^(x-lpse-helpdesk(-.*)?|x-helpdesk-.*)$")
+_BULK = frozenset({"bulk", "junk", "list", "auto_reply", "auto-reply"})
+_LIST_HEADERS = (
+    "list-id",
+    "list-unsubscribe",
+    "list-post",
+    "list-help",
+    "list-archive",
+    "list-owner",
+    "list-subscribe",
+)
+_ROBOT_HEADERS = ("x-autoreply", "x-autorespond", "x-failed-recipients")
+# X-Auto-Response-Suppress values that mean "I am automatic, do not answer me"; DR, NDR,
+# RN and NRN only ask to suppress delivery and read reports, which we never send.
+_SUPPRESS_ALL = frozenset({"all", "oof", "autoreply"})
+_REPORT_TYPES = frozenset(
+    {"multipart/report", "message/delivery-status", "message/disposition-notification"}
+)
+_MACHINE_SUBJECT = re.compile(
+    r"^\s*(automatic\s+reply|auto(matic)?[- ]?(reply|response)|out\s+of\s+(the\s+)?office"
+    r"|balasan\s+otomatis|pesan\s+otomatis|jawaban\s+otomatis|undeliverable|undelivered\s+mail"
+    r"|delivery\s+status\s+notification|mail\s+delivery\s+(failed|failure)"
+    r"|returned\s+mail|tidak\s+terkirim)\b",
+    re.I,
+)
+_SYSTEM_LOCAL_PART = re.compile(
+    r"^(mailer-daemon|postmaster|owner-.+|.+-owner|.+-request|.+-bounces?(\+.*)?|bounce.*"
+    r"|no[-_.]?reply.*|do[-_.]?not[-_.]?reply.*|auto-?reply.*)$",
+    re.I,
+)
+
+
+def header_evidence(message: ParsedMessage) -> str | None:
+    """Why the message's own headers say a machine sent it, or None."""
+    checks: tuple[Callable[[ParsedMessage], str | None], ...] = (
+        _auto_submitted,
+        _precedence,
+        _suppress,
+        _present_headers,
+        _report_part,
+    )
+    for check in checks:
+        found = check(message)
+        if found:
+            return found
+    return None
+
+
+def sender_evidence(message: ParsedMessage, settings: Settings) -> str | None:
+    """Why the sender, Message-ID or subject say a machine (or we ourselves) sent it, or None."""
+    address = message.sender.address
+    if message.return_path == "":
+        return "null Return-Path <> (a bounce or auto-reply)"
+    if address and _SYSTEM_LOCAL_PART.match(address.rpartition("@")[0]):
+        return f"machine sender {address}"
+    if address and address == settings.helpdesk.address:
+        return "sent from our own helpdesk address (our own answer came back)"
+    if is_own_message_id(message.message_id, settings):
+        return "Message-ID is one of our own answers"
+    if _MACHINE_SUBJECT.match(message.subject):
+        return f"subject of an automatic reply or bounce: {message.subject[:60]!r}"
+    return None
+
+
+def is_own_message_id(message_id: str | None, settings: Settings) -> bool:
+    """True for our answers' ids: `HD-2026-00042.<hex>.<hex>@<own domain>`."""
+    return own_ref(message_id, settings) is not None
+
+
+def own_ref(message_id: str | None, settings: Settings) -> str | None:
+    """The ticket reference in one of our answers' Message-IDs, or None."""
+    if not message_id:
+        return None
+    prefix = re.escape(settings.helpdesk.ticket_prefix)
+    domain = re.escape(settings.helpdesk.own_domain)
+    match = re.fullmatch(
+        rf"({prefix}-\d{{4}}-\d{{5,}})\.[0-9a-f]+\.[0-9a-f]+@{domain}",
+        message_id.strip("<> "),
+        re.I,
+    )
+    return match.group(1).upper() if match else None
+
+
+def strip_control_headers(message: ParsedMessage, settings: Settings) -> ParsedMessage:
+    """`message` without the control headers only we may set, unless it is our own answer.
+
+    Our loop header stays only on a message that is visibly ours: From our own address, or
+    a Message-ID of ours naming the same ticket. Anyone else's copy is dropped before any
+    step reads it, so it can neither mark a stranger's mail as ours nor steer it.
+    """
+    if not any(_CONTROL_HEADER.match(name) for name, _value in message.headers):
+        return message
+    if _is_own_answer(message, settings):
+        return message
+    kept = tuple(
+        (name, value) for name, value in message.headers if not _CONTROL_HEADER.match(name)
+    )
+    return replace(message, headers=kept)
+
+
+def foreign_control_headers(before: ParsedMessage, after: ParsedMessage) -> list[str]:
+    """The control header names `strip_control_headers` removed, for the reasons line."""
+    kept = {name for name, _value in after.headers}
+    return sorted({name for name, _value in before.headers if _CONTROL_HEADER.match(name)} - kept)
+
+
+def _is_own_answer(message: ParsedMessage, settings: Settings) -> bool:
+    loop = (message.header(LOOP_HEADER) or "").strip().upper()
+    if message.sender.address and message.sender.address == settings.helpdesk.address:
+        return True
+    return bool(loop) and own_ref(message.message_id, settings) == loop
+
+
+def _bare(value: str | None) -> str:
+    """A header value without (comments), lower case, on one line."""
+    text, previous = value or "", None
+    while text != previous:  # comments nest: remove the innermost until none is left
+        text, previous = re.sub(r"\([^()]*\)", " ", text), text
+    return " ".join(text.split()).lower()
+
+
+def _auto_submitted(message: ParsedMessage) -> str | None:
+    # RFC 3834: only "no" means a person sent it; parameters follow a ";".
+    for value in message.header_values("auto-submitted"):
+        token = _bare(value).split(";", 1)[0].strip()
+        if token != "no":
+            return f"Auto-Submitted: {token or '(empty)'}"
+    return None
+
+
+def _precedence(message: ParsedMessage) -> str | None:
+    for name in ("precedence", "x-precedence"):
+        for value in message.header_values(name):
+            if _bare(value) in _BULK:
+                return f"{name.title()}: {_bare(value)}"
+    return None
+
+
+def _suppress(message: ParsedMessage) -> str | None:
+    for value in message.header_values("x-auto-response-suppress"):
+        tokens = set(re.split(r"[\s,;]+", _bare(value)))
+        if tokens & _SUPPRESS_ALL:
+            return f"X-Auto-Response-Suppress: {_bare(value)}"
+    return None
+
+
+def _present_headers(message: ParsedMessage) -> str | None:
+    for name in (*_LIST_HEADERS, *_ROBOT_HEADERS, LOOP_HEADER):
+        if message.header(name) is not None:
+            return f"header {name} present"
+    return None
+
+
+def _report_part(message: ParsedMessage) -> str | None:
+    report = _REPORT_TYPES.intersection(message.content_types)
+    return f"a {sorted(report)[0]} part (delivery or read report)" if report else None
