@@ -2,7 +2,8 @@
 
 The order of the steps is the order below; each step fills part of the Decision and
 says why in `decision.reasons`. After `skip_automatic` marks a message automatic, the
-other steps leave it alone.
+other steps leave it alone (but `note_bounce`, which reads DSNs of our answers).
+Before any step, control headers that only we may set are dropped from outside mail.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from helpdesk.decision import Decision
+from helpdesk.robots import foreign_control_headers, strip_control_headers
 from helpdesk.settings import Settings
 from helpdesk.steps.check_documents import check_documents
 from helpdesk.steps.classify_kind import classify_kind
@@ -18,7 +20,9 @@ from helpdesk.steps.detect_schedule_change import detect_schedule_change
 from helpdesk.steps.extract_fields import extract_fields
 from helpdesk.steps.find_ticket_ref import find_ticket_ref
 from helpdesk.steps.inspect_attachments import inspect_attachments
+from helpdesk.steps.note_bounce import note_bounce
 from helpdesk.steps.skip_automatic import skip_automatic
+from helpdesk.steps.verify_sender import verify_sender
 from parsers.message import parse_message
 from parsers.types import ParsedMessage
 
@@ -26,6 +30,8 @@ Step = Callable[[ParsedMessage, Decision, Settings], None]
 
 DECIDE: tuple[Step, ...] = (
     skip_automatic,
+    note_bounce,
+    verify_sender,
     find_ticket_ref,
     inspect_attachments,
     classify_kind,
@@ -39,8 +45,11 @@ DECIDE: tuple[Step, ...] = (
 def decide(message: ParsedMessage, settings: Settings) -> Decision:
     """Run every DECIDE step over `message`; the result is what `helpdesk check` prints."""
     decision = Decision()
+    screened = strip_control_headers(message, settings)
+    for name in foreign_control_headers(message, screened):
+        decision.because(f"ignored header {name}: only our own answers may carry it")
     for step in DECIDE:
-        step(message, decision, settings)
+        step(screened, decision, settings)
     return decision
 
 

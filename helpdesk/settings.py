@@ -37,6 +37,9 @@ class HelpdeskSection(_Section):
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     # Secret for the signature in our Message-IDs; empty: generated once in data_dir.
     secret: str = ""
+    # The authserv-id our receiving server writes in Authentication-Results; only its
+    # topmost such header is read. Empty: none is trusted and no sender is verified.
+    authserv_id: str = ""
 
     @field_validator("address")
     @classmethod
