@@ -21,6 +21,7 @@ import mailparser
 from helpdesk.errors import MessageParseError
 from parsers.addresses import read_mailboxes
 from parsers.dsn import read_delivery_report
+from parsers.limits import DEFAULT_LIMITS, ParseLimits, prescan
 from parsers.mime_parts import attachments_of, body_parts_of, decode_words
 from parsers.types import Address, ParsedMessage
 
@@ -31,10 +32,11 @@ _MAIL_HEADERS = frozenset(
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 
 
-def parse_message(raw: bytes) -> ParsedMessage:
-    """Read one message; raises MessageParseError when the bytes are not mail."""
+def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> ParsedMessage:
+    """Read one message; raises MessageParseError when the bytes are not mail or break a limit."""
     if not isinstance(raw, bytes | bytearray) or not raw.strip():
         raise MessageParseError("the message is empty")
+    prescan(bytes(raw), limits)  # before any parser: pathological input is refused fast
     try:
         defects: list[str] = []
         helper, tree = _parse_tree(bytes(raw), defects)
@@ -59,7 +61,7 @@ def _build(helper: Any | None, tree: Message, defects: list[str]) -> ParsedMessa
         reply_to=_reply_to(tree),
         to=tuple(_addresses(helper, "to", first.get("to"))),
         cc=tuple(_addresses(helper, "cc", first.get("cc"))),
-        subject=fold(first.get("subject", "")),
+        subject=fold(first.get("subject", ""))[: DEFAULT_LIMITS.max_subject_chars],
         in_reply_to=_first_id(first.get("in-reply-to")),
         references=tuple(_all_ids(first.get("references", ""))),
         date=_date(first.get("date")),
