@@ -20,6 +20,13 @@ if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl 
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
+if [ ! -x /usr/bin/chromium ]; then
+  # The browser tests drive Debian's Chromium with Playwright (never `playwright install`).
+  echo "Installing Chromium (Debian package chromium) for the browser tests..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 from starlette.requests import Request
@@ -25,10 +25,12 @@ from helpdesk.web.core import now, render, require, state
 PAGE_SIZE = 50
 
 
-def queue_select(queue: QueueFilter, *, sla: SlaSection, moment: datetime) -> Select[Any]:
-    """The WHERE of helpdesk.tickets.list_tickets, without its order, so it can be counted
-    and paged (tests check both give the same tickets)."""
-    query = select(Ticket)
+def queue_select(
+    queue: QueueFilter, *, sla: SlaSection, moment: datetime, what: Any = Ticket
+) -> Select[Any]:
+    """The WHERE of helpdesk.tickets.list_tickets, selecting `what`, so the same filter can
+    be counted and paged (tests check both give the same tickets)."""
+    query = select(what)
     if queue.status:
         query = query.where(Ticket.status == queue.status)
     if queue.kind:
@@ -47,14 +49,39 @@ def queue_select(queue: QueueFilter, *, sla: SlaSection, moment: datetime) -> Se
 def queue_page(
     session: Session, queue: QueueFilter, *, page: int, sla: SlaSection, moment: datetime
 ) -> tuple[list[Ticket], int]:
-    """One page of the queue in list_tickets' order, and how many tickets match in all."""
-    query = queue_select(queue, sla=sla, moment=moment)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    ordered = query.order_by(
-        col(Ticket.deadline).is_(None), col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id)
-    )
-    tickets = session.exec(ordered.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return list(tickets), int(total)
+    """One page of the queue in list_tickets' order, and how many tickets match in all.
+
+    The order (a stated deadline first, then oldest first) is read as two walks along
+    existing indexes, tickets with a deadline (ix_ticket_deadline), then those without
+    (ix_ticket_created_at, whose ties are in id order), instead of sorting every ticket:
+    with 100,000 tickets a deep page costs a walk of the index, not a sort.
+    """
+
+    def part(dated: bool) -> Select[Any]:
+        query = queue_select(queue, sla=sla, moment=moment, what=col(Ticket.id))
+        if dated:
+            query = query.where(col(Ticket.deadline).is_not(None))
+            return query.order_by(col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id))
+        # A CASE, not a plain IS NULL: SQLite would otherwise pick the deadline index for
+        # the filter and sort everything, instead of walking ix_ticket_created_at in order.
+        query = query.where(case((col(Ticket.deadline).is_(None), 1), else_=0) == 1)
+        return query.order_by(col(Ticket.created_at), col(Ticket.id))
+
+    def count(query: Select[Any]) -> int:
+        return int(session.exec(select(func.count()).select_from(query.subquery())).one())
+
+    dated_total = count(part(True))
+    start = (page - 1) * PAGE_SIZE
+    ids: list[int] = []
+    if start < dated_total:
+        ids = list(session.exec(part(True).offset(start).limit(PAGE_SIZE)).all())
+    if len(ids) < PAGE_SIZE:
+        undated = part(False).offset(max(0, start - dated_total)).limit(PAGE_SIZE - len(ids))
+        ids += session.exec(undated).all()
+    total = count(queue_select(queue, sla=sla, moment=moment, what=col(Ticket.id)))
+    rows = session.exec(select(Ticket).where(col(Ticket.id).in_(ids))).all()
+    by_id = {ticket.id: ticket for ticket in rows}
+    return [by_id[i] for i in ids], total
 
 
 def status_counts(session: Session) -> dict[str, int]:

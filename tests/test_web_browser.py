@@ -1,0 +1,168 @@
+"""The staff pages in a real headless Chromium (Debian's), driven by Playwright.
+
+Playwright uses the system browser at /usr/bin/chromium; it never downloads one.
+Set HELPDESK_SCREENSHOT=docs/queue.png to also save a screenshot of the queue.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from openpyxl import load_workbook
+
+from tests.bot import sample
+from tests.web_desk import HOSTILE, HOSTILE_FILE, PASSWORD, WebDesk, copy_seeded, seed
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCHEDULE, INCOMPLETE, HOSTILE_REF = "HD-2026-00002", "HD-2026-00003", "HD-2026-00004"
+# More requests for a queue that looks like a working morning (the screenshot).
+MORE = (
+    "22-reset-complete-pdf.eml",
+    "30-replacement-decree-missing-octet-stream.eml",
+    "35-join-two-documents-missing.eml",
+    "36-data-request-complete.eml",
+    "12-schedule-change-corrupt-xlsx.eml",
+    "39-other-vendor-registration-question.eml",
+)
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> WebDesk:
+    seeded = tmp_path_factory.mktemp("seeded")
+    seed(seeded)
+    desk = copy_seeded(seeded, tmp_path_factory.mktemp("desk"))
+    desk.receive(*(sample(name) for name in MORE))
+    return desk
+
+
+@pytest.fixture(scope="module")
+def base_url(web: WebDesk) -> Iterator[str]:
+    """The app served by uvicorn in a thread on 127.0.0.1, on a free port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(web.app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[sync_api.Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; tests/run.sh installs the Debian package chromium")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: sync_api.Browser, base_url: str) -> Iterator[sync_api.Page]:
+    context = browser.new_context(base_url=base_url, accept_downloads=True)
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def log_in(page: sync_api.Page, name: str) -> None:
+    page.goto("/")
+    assert "/login" in page.url
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Masuk')")
+    page.wait_for_url("**/")
+
+
+def test_log_in_and_filter_the_queue(page: sync_api.Page) -> None:
+    log_in(page, "Dedi")
+    assert page.locator("h1").inner_text() == "Antrian tiket"
+    page.select_option("select[name=status]", "awaiting_documents")
+    page.click("button:has-text('Saring')")
+    page.wait_for_url("**/?status=awaiting_documents*")
+    refs = page.locator("td.ref a").all_inner_texts()
+    assert INCOMPLETE in refs and HOSTILE_REF in refs and SCHEDULE not in refs
+    screenshot = os.environ.get("HELPDESK_SCREENSHOT")
+    if screenshot:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto("/")
+        page.screenshot(path=screenshot, full_page=False)
+
+
+def test_hostile_mail_runs_no_script(page: sync_api.Page) -> None:
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, "Dedi")
+    page.goto(f"/tickets/{HOSTILE_REF}")
+    page.hover("text=laporan")  # the attachment name's onmouseover, were it markup
+    page.wait_for_timeout(300)
+    assert dialogs == [] and errors == []
+    assert page.evaluate("document.querySelectorAll('script, img').length") == 0
+    assert HOSTILE in page.locator("dl.facts").inner_text()  # shown as text, not run
+    assert HOSTILE_FILE in page.locator("table").first.inner_text()
+    assert "Rahasia#2026" not in page.content()
+
+
+def test_resolve_a_schedule_change_after_seeing_the_password_notice(
+    page: sync_api.Page, web: WebDesk
+) -> None:
+    log_in(page, "Dedi")
+    page.goto(f"/tickets/{SCHEDULE}")
+    page.fill("form[action$='/resolve'] textarea[name=note]", "Jadwal upload telah diubah.")
+    page.click("button:has-text('Pratinjau penyelesaian')")
+    preview = page.locator("article.answer").inner_text()
+    assert "WAJIB SEGERA MENGGANTI PASSWORD" in preview
+    assert "Jadwal upload telah diubah." in preview
+    assert web.ticket(SCHEDULE).status != "resolved"  # nothing done yet
+    page.click("button:has-text('Kirim')")
+    page.wait_for_url(f"**/tickets/{SCHEDULE}")
+    assert "Selesai" in page.locator("dl.facts").inner_text()
+    assert "jawaban dikirim" in page.locator("p.notice").inner_text()
+    assert web.ticket(SCHEDULE).status == "resolved"
+
+
+def test_download_the_monthly_log(page: sync_api.Page, web: WebDesk) -> None:
+    log_in(page, "Admin Utama")
+    page.click("nav >> text=Rekap Bulanan")
+    created = web.ticket(SCHEDULE).created_at.astimezone()
+    page.fill("input[name=month]", f"{created.year}-{created.month:02d}")
+    with page.expect_download() as info:
+        page.click("button:has-text('Unduh rekap bulan ini')")
+    download = info.value
+    assert download.suggested_filename.startswith("rekap-tiket-")
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    assert book["Log Tiket"].max_row > len(MORE)
