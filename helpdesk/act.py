@@ -30,6 +30,9 @@ from parsers.types import ParsedMessage
 from replies.blank_forms import FORMS, blank_form
 from replies.render import first_answer_event
 
+# Requests that hand out or recover an Administrator Agency account.
+PRIVILEGED_KINDS = frozenset({"password_reset", "admin_replacement", "additional_admin"})
+
 
 @dataclass
 class Act:
@@ -220,6 +223,8 @@ def _open(act: Act) -> None:
         ticket.linked_ref = d.ticket_ref
         ticket.needs_staff = True
         ticket.staff_note = f"names ticket {d.ticket_ref} but is not a trusted follow-up of it"
+    if d.kind in PRIVILEGED_KINDS and not (d.sender_verified and agency is not None):
+        _flag_unconfirmed_sender(ticket, d, known=agency is not None)
     act.session.add(ticket)
     act.session.flush()
     audit(
@@ -231,6 +236,21 @@ def _open(act: Act) -> None:
     )
     act.ticket = ticket
     act.answer_event = first_answer_event(d.kind, d.complete)
+
+
+def _flag_unconfirmed_sender(ticket: Ticket, decision: Decision, *, known: bool) -> None:
+    """A privileged request whose sender we cannot confirm: staff check before acting."""
+    doubts = [
+        *([] if decision.sender_verified else ["the sender's address is not verified"]),
+        *([] if known else ["the sender is not in the agency registry"]),
+    ]
+    note = (
+        f"{decision.kind}: {' and '.join(doubts)}; confirm with the agency before acting. "
+        "The outcome goes only to the address on record."
+    )
+    ticket.needs_staff = True
+    ticket.staff_note = f"{ticket.staff_note}; {note}" if ticket.staff_note else note
+    decision.because(f"flagged for staff: {' and '.join(doubts)}")
 
 
 def _stated_deadline(decision: Decision) -> datetime | None:

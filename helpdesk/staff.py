@@ -7,6 +7,7 @@ outcome only ever goes to the Administrator Agency address on record.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -18,11 +19,14 @@ from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Agency, InboundMessage, Ticket, utcnow
 from helpdesk.outbox import OutgoingFile
+from helpdesk.registry import admin_address, known_addresses
 from helpdesk.settings import Settings
 from helpdesk.tickets import audit, get_ticket
 from replies.names import FORENSIC_OUTCOMES
 
 CLOSED = ("resolved", "rejected")
+# Their outcome hands out an Administrator Agency account: only to an address on record.
+ADMIN_KINDS = ("admin_replacement", "additional_admin")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -103,6 +107,8 @@ def resolve(
     )
     if ticket.kind == "password_reset":
         _resolve_password_reset(session, staff, ticket, extra, files, result)
+    elif ticket.kind in ADMIN_KINDS and not _requester_on_record(session, ticket):
+        _resolve_to_admin_on_record(session, staff, ticket, extra, files, result)
     else:
         _answer_requester(session, staff, ticket, "resolved", extra, result, files)
     _save(session, ticket, staff, "resolved", f"outcome {outcome}; {note}" if outcome else note)
@@ -158,6 +164,43 @@ def _resolve_password_reset(
     result.sent_to.append(admin)
     if admin.lower() != ticket.requester_address.lower():
         _answer_requester(session, staff, ticket, "requester_notice", {}, result)
+
+
+def _requester_on_record(session: Session, ticket: Ticket) -> bool:
+    """The requester is an address of the ticket's agency: one on record, or in its domains."""
+    agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
+    if agency is None or not ticket.requester_address:
+        return False
+    address = ticket.requester_address  # not lower()ed: a Kelvin sign must stay no "k"
+    domain = address.rpartition("@")[2]
+    own = json.loads(agency.domains)
+    return address in known_addresses(agency) or any(
+        domain == d or domain.endswith("." + d) for d in own
+    )
+
+
+def _resolve_to_admin_on_record(
+    session: Session,
+    staff: Staff,
+    ticket: Ticket,
+    extra: dict[str, str],
+    files: tuple[OutgoingFile, ...],
+    result: ActionResult,
+) -> None:
+    """An administrator account's outcome for a requester not on record goes to the
+    Administrator Agency on record instead; without one, nothing is sent."""
+    agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
+    admin = admin_address(agency) if agency else None
+    if agency is None or not admin:
+        raise StaffActionError(
+            f"{ticket.requester_address or 'The requester'} is not an address on record for an "
+            "agency, and no Administrator Agency address is on record to send the outcome to; "
+            "nothing was sent. Confirm the request with the agency and add its addresses with "
+            "`helpdesk agencies import`, then resolve again (or reject)."
+        )
+    extra = {**extra, "admin_name": agency.admin_name}
+    _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
+    result.sent_to.append(admin)
 
 
 def _answer_requester(
