@@ -21,4 +21,5 @@ def note_bounce(message: ParsedMessage, decision: Decision, settings: Settings) 
         return
     decision.bounced_recipients = report.failed
     decision.bounced_message_id = ours
-    decision.because(f"our answer {ours} failed for good to {', '.join(report.failed)}")
+    # ACT checks the signature and the outbox before it blocks anyone.
+    decision.because(f"permanent delivery failure to {', '.join(report.failed)} of {ours}")
