@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
 
+from parsers.limits import DEFAULT_LIMITS, slow_codec
+from parsers.names import display_name
 from parsers.text import html_to_text
 from parsers.types import Attachment
 
@@ -25,12 +27,15 @@ def body_parts_of(tree: Message, defects: list[str]) -> str:
     plain, html, inner = _collect(tree, defects)
     body = "\n".join(text for text in plain if text.strip())
     if not body.strip():
-        body = "\n".join(html_to_text(text) for text in html if text.strip())
+        # Markup is most of an HTML body; four times the text cap still holds the words.
+        cap = DEFAULT_LIMITS.max_text_chars * 4
+        body = "\n".join(html_to_text(text[:cap]) for text in html if text.strip())
     for message in inner:
         body += (
             f"\n\n{_FORWARD_MARK}\n{_forward_header(message)}\n{body_parts_of(message, defects)}"
         )
-    return body.strip("\n")
+    # Every step reads the body with regexes (~0.1 s per MB each): a cap keeps a check fast.
+    return body.strip("\n")[: DEFAULT_LIMITS.max_text_chars]
 
 
 def _forward_header(message: Message) -> str:
@@ -134,9 +139,7 @@ def _raw_filename(part: Message) -> str | None:
 
 
 def _filename(part: Message, number: int) -> str:
-    name = decode_words(_raw_filename(part) or "")
-    name = re.split(r"[\\/]", name)[-1]  # "C:\\fakepath\\x.pdf" and "../x" become "x"
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().strip(".") or ""
+    name = display_name(decode_words(_raw_filename(part) or ""))
     if name:
         return name
     extension = mimetypes.guess_extension(part.get_content_type()) or ".bin"
@@ -183,6 +186,8 @@ def _codec(charset: str | None) -> str:
     label = (charset or "us-ascii").strip().strip('"').lower()
     if label in ("iso-8859-1", "latin1", "latin-1", "iso_8859-1", "l1"):
         return "cp1252"
+    if slow_codec(label):  # the prescan refuses these; never run a quadratic decoder anyway
+        return "utf-8"
     try:
         return codecs.lookup(label).name
     except LookupError:
