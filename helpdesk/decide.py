@@ -24,7 +24,11 @@ from helpdesk.steps.note_bounce import note_bounce
 from helpdesk.steps.skip_automatic import skip_automatic
 from helpdesk.steps.verify_sender import verify_sender
 from parsers.message import parse_message
+from parsers.text import assert_defused_xml
 from parsers.types import ParsedMessage
+
+# Refuse to decide anything if spreadsheets would be parsed without defusedxml (XML bombs).
+assert_defused_xml()
 
 Step = Callable[[ParsedMessage, Decision, Settings], None]
 

@@ -6,13 +6,18 @@ XLSX sheet) and raises `UnreadableFileError` when the file does not open.
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import os
 import re
+import sys
 import warnings
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from html.parser import HTMLParser
 from typing import Any
+
+from parsers.limits import DEFAULT_LIMITS
 
 # Caps keep one message well under a few tens of milliseconds; the titles we look for
 # are always near the top of a page, and forms are short.
@@ -24,6 +29,27 @@ MAX_XLSX_COLUMNS = 30
 
 class UnreadableFileError(ValueError):
     """A PDF, DOCX or XLSX that its library cannot open (corrupt, truncated)."""
+
+
+class XmlNotDefusedError(RuntimeError):
+    """openpyxl would parse spreadsheets with an XML parser that expands entities."""
+
+
+def assert_defused_xml() -> None:
+    """Raise XmlNotDefusedError unless openpyxl reads XML through defusedxml.
+
+    openpyxl picks defusedxml at its import when the package is installed and
+    OPENPYXL_DEFUSEDXML is not "False"; checked without importing openpyxl (slow) until
+    something else has, then on openpyxl's own flag and parser.
+    """
+    fix = "Install it (pip install -e .) and unset OPENPYXL_DEFUSEDXML."
+    if importlib.util.find_spec("defusedxml") is None:
+        raise XmlNotDefusedError(f"defusedxml is not installed: XLSX bombs would be parsed. {fix}")
+    if os.environ.get("OPENPYXL_DEFUSEDXML", "True") != "True":
+        raise XmlNotDefusedError(f"OPENPYXL_DEFUSEDXML turns defusedxml off. {fix}")
+    functions = sys.modules.get("openpyxl.xml.functions")
+    if functions is not None and not functions.iterparse.__module__.startswith("defusedxml"):
+        raise XmlNotDefusedError(f"openpyxl was imported without defusedxml. {fix}")
 
 
 class EncryptedFileError(UnreadableFileError):
@@ -59,18 +85,25 @@ def docx_pages(data: bytes) -> list[str]:
     import docx  # python-docx
     from docx.table import Table
 
+    limit = MAX_PAGE_CHARS * 4
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = []
+        lines: list[str] = []
+        size = 0
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                for row in block.rows:
-                    lines.append("\t".join(_unique_cells(cell.text for cell in row.cells)))
+                rows = [
+                    "\t".join(_unique_cells(cell.text for cell in row.cells)) for row in block.rows
+                ]
             else:
-                lines.append(block.text)
+                rows = [block.text]
+            lines.extend(rows)
+            size += sum(len(row) + 1 for row in rows)
+            if size > limit:
+                break  # the titles we look for are near the top
     except Exception as exc:  # python-docx raises KeyError, BadZipFile, lxml errors...
         raise UnreadableFileError(f"the DOCX does not open ({type(exc).__name__})") from exc
-    return ["\n".join(lines)[: MAX_PAGE_CHARS * 4]]
+    return ["\n".join(lines)[:limit]]
 
 
 def _unique_cells(texts: Iterable[str]) -> list[str]:
@@ -86,12 +119,14 @@ def xlsx_pages(data: bytes) -> list[str]:
     """Every non-empty cell of every sheet, one row a line, cells split by tabs."""
     import openpyxl
 
+    assert_defused_xml()  # openpyxl is imported now: check the parser it actually chose
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                pages = [_sheet_text(sheet) for sheet in book.worksheets]
+                sheets = book.worksheets[: DEFAULT_LIMITS.max_sheets]
+                pages = [_sheet_text(sheet) for sheet in sheets]
             finally:
                 book.close()
     except Exception as exc:  # lxml and openpyxl internals raise their own types
@@ -100,14 +135,19 @@ def xlsx_pages(data: bytes) -> list[str]:
 
 
 def _sheet_text(sheet: Any) -> str:
+    # Explicit bounds: the sheet's declared <dimension> can lie, in either direction.
     rows = sheet.iter_rows(max_row=MAX_XLSX_ROWS, max_col=MAX_XLSX_COLUMNS, values_only=True)
     lines = []
+    size = 0
     for row in rows:
-        cells = [cell_text(value) for value in row if value is not None]
-        cells = [cell for cell in cells if cell]
-        if cells:
-            lines.append("\t".join(cells))
-    return "\n".join(lines)
+        cells = [cell_text(value)[:MAX_PAGE_CHARS] for value in row if value is not None]
+        line = "\t".join(cell for cell in cells if cell)
+        if line:
+            lines.append(line)
+            size += len(line) + 1
+        if size > DEFAULT_LIMITS.max_text_chars:
+            break
+    return "\n".join(lines)[: DEFAULT_LIMITS.max_text_chars]
 
 
 def cell_text(value: object) -> str:
