@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
 from dataclasses import dataclass
+
+from parsers.names import display_path
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,20 @@ class Member:
     problem_code: str | None = None
 
 
+class ExpansionBudget:
+    """Bytes still allowed to be unpacked for one attachment, across nested archives."""
+
+    def __init__(self, total: int) -> None:
+        self.remaining = total
+
+    def take(self, size: int) -> bool:
+        """Reserve `size` bytes; False (and nothing reserved) when they do not fit."""
+        if size > self.remaining:
+            return False
+        self.remaining -= size
+        return True
+
+
 class ArchiveError(ValueError):
     """The archive as a whole cannot be opened or breaks a limit."""
 
@@ -47,8 +64,12 @@ _JUNK_PREFIXES = ("__MACOSX/",)
 _JUNK_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
-def zip_members(data: bytes, limits: ArchiveLimits) -> list[Member]:
+def zip_members(
+    data: bytes, limits: ArchiveLimits, budget: ExpansionBudget | None = None
+) -> list[Member]:
     """The files of a zip archive; raises ArchiveError ("corrupt"/"archive_limit")."""
+    if budget is None:
+        budget = ExpansionBudget(limits.max_total_bytes)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [
@@ -56,20 +77,43 @@ def zip_members(data: bytes, limits: ArchiveLimits) -> list[Member]:
         ]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise ArchiveError("the ZIP archive is damaged and does not open", "corrupt") from exc
+    if overlapping_entries(data, archive.infolist()):
+        raise ArchiveError(
+            "the ZIP's entries overlap each other (a zip bomb trick)", "archive_limit"
+        )
     if len(infos) > limits.max_members:
         raise ArchiveError(
             f"the ZIP holds {len(infos)} files, over {limits.max_members}", "archive_limit"
         )
     if sum(info.file_size for info in infos) > limits.max_total_bytes:
         raise ArchiveError("the ZIP unpacks to more than we accept", "archive_limit")
-    return [_read_member(archive, info, limits) for info in infos]
+    return [_read_member(archive, info, limits, budget) for info in infos]
+
+
+def overlapping_entries(data: bytes, infos: list[zipfile.ZipInfo]) -> bool:
+    """True when members' local headers and data overlap (CVE-2024-0450 quoted-overlap bombs).
+
+    Python's own check arrived in 3.11.8 and 3.12.2; this one runs on every version.
+    """
+    end_of_previous = 0
+    for info in sorted(infos, key=lambda item: item.header_offset):
+        start = info.header_offset
+        if start < end_of_previous:
+            return True
+        if data[start : start + 4] != b"PK\x03\x04":
+            continue  # a damaged entry: reading it reports "corrupt"
+        name_length, extra_length = struct.unpack("<HH", data[start + 26 : start + 30])
+        end_of_previous = start + 30 + name_length + extra_length + info.compress_size
+    return False
 
 
 def _junk(name: str) -> bool:
     return name.startswith(_JUNK_PREFIXES) or posixpath.basename(name) in _JUNK_NAMES
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits) -> Member:
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits, budget: ExpansionBudget
+) -> Member:
     path = clean_member_path(info.filename)
     if info.flag_bits & 0x1:
         return Member(
@@ -84,6 +128,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Archiv
         return Member(
             path, problem="suspicious compression ratio (zip bomb?)", problem_code="archive_limit"
         )
+    # zipfile never reads past the declared size, so reserving it bounds the real bytes too.
+    if not budget.take(info.file_size):
+        return Member(
+            path, problem="the archives unpack to more than we accept", problem_code="archive_limit"
+        )
     try:
         with archive.open(info) as handle:
             data = handle.read(limits.max_member_bytes + 1)
@@ -97,11 +146,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Archiv
 
 
 def clean_member_path(name: str) -> str:
-    """A display path without drive letters, leading slashes or `..` parts."""
+    """A display path without drive letters, leading slashes, `..` parts or bidi tricks."""
     parts = [part for part in name.replace("\\", "/").split("/") if part not in ("", ".", "..")]
     if parts and parts[0].endswith(":"):
         parts = parts[1:]
-    return "/".join(parts) or "unnamed"
+    return display_path("/".join(parts))
 
 
 def tnef_members(data: bytes, limits: ArchiveLimits) -> list[Member]:

@@ -13,8 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from parsers import filetypes
-from parsers.archives import ArchiveError, ArchiveLimits, Member, tnef_members, zip_members
+from parsers.archives import (
+    ArchiveError,
+    ArchiveLimits,
+    ExpansionBudget,
+    Member,
+    overlapping_entries,
+    tnef_members,
+    zip_members,
+)
 from parsers.filetypes import extension, sniff
+from parsers.limits import DEFAULT_LIMITS
+from parsers.pdf_safety import pdf_active_content
 from parsers.text import EncryptedFileError, UnreadableFileError, docx_pages, pdf_pages, xlsx_pages
 from parsers.types import Attachment
 
@@ -63,8 +73,11 @@ def inspect_file(
     container: str | None = None,
     depth: int = 0,
     inline: bool = False,
+    budget: ExpansionBudget | None = None,
 ) -> list[InspectedFile]:
     """Inspect `data` named `filename`; archives are expanded up to `limits.max_depth`."""
+    if budget is None:  # one budget for the whole tree: nested zips share it
+        budget = ExpansionBudget(limits.max_total_bytes)
     real = sniff(data)
     base = InspectedFile(
         filename=filename,
@@ -79,7 +92,7 @@ def inspect_file(
     if problem:
         return [replace(base, problem_code=problem[0], problem=problem[1])]
     if real in ("zip", "tnef") and extension(filename) not in _OOXML_LIKE:
-        return _expand(base, data, limits, depth)
+        return _expand(base, data, limits, depth, budget)
     pages, problem = _read_text(extension(filename), real, data)
     if problem:
         return [replace(base, problem_code=problem[0], problem=problem[1])]
@@ -114,16 +127,25 @@ def _type_problem(ext: str, real: str, data: bytes) -> Problem | None:
         return "type_mismatch", f"the file is {filetypes.describe(real)}, not a .{ext} file"
     if real == "zip" and ext in filetypes.OOXML_EXTENSIONS:
         return _ooxml_problem(data)
+    if real == "pdf":
+        active = pdf_active_content(data)
+        return ("dangerous", f"the PDF {active}") if active else None
     return None
 
 
 def _ooxml_problem(data: bytes) -> Problem | None:
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return "corrupt", "the Office file is damaged and does not open"
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    if any(info.filename.lower().endswith("vbaproject.bin") for info in infos):
         return "macro", "the Office file contains macros (vbaProject.bin)"
+    if overlapping_entries(data, infos):
+        return "archive_limit", "the Office file's parts overlap each other (a zip bomb trick)"
+    # The XML readers hold a whole part in memory: an XML bomb is refused by its declared
+    # size, which zipfile never reads past.
+    if sum(info.file_size for info in infos) > DEFAULT_LIMITS.max_office_xml_bytes:
+        return "archive_limit", "the Office file unpacks to more than we accept"
     return None
 
 
@@ -151,24 +173,30 @@ def _reader(ext: str, real: str) -> Callable[[bytes], list[str]] | None:
 
 
 def _expand(
-    base: InspectedFile, data: bytes, limits: ArchiveLimits, depth: int
+    base: InspectedFile, data: bytes, limits: ArchiveLimits, depth: int, budget: ExpansionBudget
 ) -> list[InspectedFile]:
     if depth >= limits.max_depth:
         return [replace(base, problem_code="archive_limit", problem="archives nested too deeply")]
     try:
         members = (
-            tnef_members(data, limits) if base.real_type == "tnef" else zip_members(data, limits)
+            tnef_members(data, limits)
+            if base.real_type == "tnef"
+            else zip_members(data, limits, budget)
         )
     except ArchiveError as exc:
         return [replace(base, problem_code=exc.code, problem=str(exc))]
     found = [base]
     for member in members:
-        found.extend(_member(base, member, limits, depth))
+        found.extend(_member(base, member, limits, depth, budget))
     return found
 
 
 def _member(
-    archive: InspectedFile, member: Member, limits: ArchiveLimits, depth: int
+    archive: InspectedFile,
+    member: Member,
+    limits: ArchiveLimits,
+    depth: int,
+    budget: ExpansionBudget,
 ) -> list[InspectedFile]:
     name = f"{archive.filename}/{member.path}"
     if member.problem:
@@ -184,4 +212,6 @@ def _member(
                 container=archive.filename,
             )
         ]
-    return inspect_file(name, member.data, limits, container=archive.filename, depth=depth + 1)
+    return inspect_file(
+        name, member.data, limits, container=archive.filename, depth=depth + 1, budget=budget
+    )
