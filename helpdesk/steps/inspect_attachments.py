@@ -7,6 +7,7 @@ from helpdesk.settings import Settings
 from helpdesk.steps._shared import inspected_files
 from parsers.attachments import InspectedFile
 from parsers.documents import documents_in
+from parsers.names import display_path
 from parsers.types import ParsedMessage
 
 
@@ -26,12 +27,12 @@ def inspect_attachments(message: ParsedMessage, decision: Decision, settings: Se
 def _verdict(item: InspectedFile) -> AttachmentVerdict:
     # An invalid file still shows what it meant to be; check_documents ignores it.
     return AttachmentVerdict(
-        filename=item.filename,
+        filename=display_path(item.filename),  # shown to staff and senders, never a path
         documents=documents_in(item.filename, item.pages),
         problem=item.problem,
         problem_code=item.problem_code,
         sha256=item.sha256,
         size=item.size,
         content_type=item.content_type,
-        container=item.container,
+        container=display_path(item.container) if item.container else None,
     )
