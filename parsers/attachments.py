@@ -142,11 +142,21 @@ def _ooxml_problem(data: bytes) -> Problem | None:
         return "macro", "the Office file contains macros (vbaProject.bin)"
     if overlapping_entries(data, infos):
         return "archive_limit", "the Office file's parts overlap each other (a zip bomb trick)"
-    # The XML readers hold a whole part in memory: an XML bomb is refused by its declared
-    # size, which zipfile never reads past.
-    if sum(info.file_size for info in infos) > DEFAULT_LIMITS.max_office_xml_bytes:
+    # An XML bomb is refused by its declared size, which zipfile never reads past.
+    if sum(map(_xml_size, infos)) > DEFAULT_LIMITS.max_office_xml_bytes:
         return "archive_limit", "the Office file unpacks to more than we accept"
     return None
+
+
+_MEDIA_EXTENSIONS = filetypes.IMAGE_EXTENSIONS | frozenset("emf wmf bin".split())
+
+
+def _xml_size(info: zipfile.ZipInfo) -> int:
+    """Unpacked bytes an XML parser may read: images (which barely compress) do not count."""
+    compressible = info.file_size > 4 * max(info.compress_size, 1)
+    return (
+        0 if extension(info.filename) in _MEDIA_EXTENSIONS and not compressible else info.file_size
+    )
 
 
 def _read_text(ext: str, real: str, data: bytes) -> tuple[tuple[str, ...], Problem | None]:

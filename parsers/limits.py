@@ -31,7 +31,9 @@ class ParseLimits:
     max_params: int = 100  # ';' in one Content-Type / Content-Disposition
     max_text_chars: int = 100_000  # text kept per body and per attached file
     max_subject_chars: int = 2_000
-    max_office_xml_bytes: int = 32 * _MIB  # unpacked XML inside one DOCX/XLSX
+    # Unpacked XML of one DOCX/XLSX: its parsers run at about 1 s per MB (openpyxl reads a
+    # sheet without <dimension> twice); the XML of real forms is well under 1 MB.
+    max_office_xml_bytes: int = 4 * _MIB
     max_sheets: int = 20
 
 
