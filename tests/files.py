@@ -185,7 +185,7 @@ def billion_laughs_xlsx() -> bytes:
     )
 
 
-def xlsx_xml_bomb(megabytes: int = 200) -> bytes:
+def xlsx_xml_bomb(megabytes: int = 20) -> bytes:
     """An XLSX whose sheet XML unpacks to `megabytes` MB (a few hundred KB on the wire)."""
     row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
     body = row * (megabytes * 1024 * 1024 // len(row))
