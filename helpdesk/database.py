@@ -1,4 +1,9 @@
-"""Opening the ticket database: the engine, its SQLite pragmas, and schema migrations."""
+"""Opening the ticket database: the engine, its SQLite pragmas, and schema migrations.
+
+SQLite (the default) and PostgreSQL (`postgresql+psycopg://...`, for several workers)
+run the same code. Concurrency rests on what both engines give: unique keys, the ticket
+counter's UPDATE ... RETURNING, and atomic claims on the outbox (see helpdesk.outbox).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
 from helpdesk import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -41,7 +47,8 @@ def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for `url`; for SQLite, the file's folder is created and WAL switched on.
 
     A read-only engine (lists, exports) begins plain transactions: in WAL they read a
-    snapshot and never hold the write lock the bot needs.
+    snapshot and never hold the write lock the bot needs. On PostgreSQL it reads one
+    REPEATABLE READ snapshot per transaction, in read-only mode.
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +58,51 @@ def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
         event.listen(engine, "begin", _begin_deferred if read_only else _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _server_engine(url, read_only=read_only)
+
+
+def _server_engine(url: str, *, read_only: bool) -> Engine:
+    options: dict[str, Any] = {}
+    connect_args: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "postgresql":
+        # A server that went away is noticed at once instead of after the OS's TCP timeout;
+        # the URL's own query parameters still win.
+        query = make_url(url).query
+        if "connect_timeout" not in query:
+            connect_args["connect_timeout"] = 10
+        if "keepalives_idle" not in query:
+            connect_args |= {"keepalives_idle": 30, "keepalives_interval": 10}
+        if read_only:
+            options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    # pool_pre_ping: after a server restart, pooled connections are dead; each is tested
+    # when taken from the pool and replaced, so the first query after a restart works.
+    return create_engine(
+        url, pool_pre_ping=True, connect_args=connect_args, execution_options=options
+    )
+
+
+def is_transient_error(exc: BaseException) -> bool:
+    """True when `exc` means "the database cannot answer now; try again later".
+
+    A lost or refused connection, a server shutting down, a deadlock or serialisation
+    failure (PostgreSQL), "database is locked" (SQLite). A caller that gets one must not
+    treat the message as handled, and must not flag it on the mail server.
+    """
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        # SQLite says OperationalError for a missing table too: only locks are transient.
+        message = str(exc.orig).lower()
+        return "locked" in message or "busy" in message or "disk i/o" in message
+    return True
+
+
+# Any fixed number: every process that migrates the same PostgreSQL database takes it.
+_MIGRATION_LOCK = 0x4C505345
 
 
 def migrate(engine: Engine) -> None:
@@ -59,6 +110,11 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several workers starting at once on a new database would each create the
+            # tables; the lock makes the others wait, then find the schema at head.
+            # (SQLite's BEGIN IMMEDIATE already serialises them.)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import random
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address as HeaderAddress
@@ -19,10 +20,12 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import aiosmtplib
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from helpdesk.database import is_transient_error
 from helpdesk.errors import DeliveryError
 from helpdesk.loops import block_address
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
@@ -143,77 +146,138 @@ def retry_delay(attempts: int) -> timedelta:
 def send_due(
     engine: Engine, settings: Settings, *, now: datetime | None = None, all_pending: bool = False
 ) -> SendReport:
-    """Send every answer whose time has come (or every pending one); each committed alone."""
+    """Send every answer whose time has come (or every pending one); each committed alone.
+
+    Several senders (workers, a staff command) may run at once: each answer is claimed
+    before it is sent, so every answer goes out through one of them only.
+    """
     report = SendReport()
     moment = now or utcnow()
-    query = select(OutboxAnswer.id).where(OutboxAnswer.status == "pending")
-    if not all_pending:
-        query = query.where(OutboxAnswer.next_attempt_at <= moment)
-    with Session(engine) as session:
-        due_ids = session.exec(query.order_by(col(OutboxAnswer.id))).all()
-    for answer_id in due_ids:
-        if not _claim(engine, answer_id):
-            continue  # another sender (a worker, a staff command) has it
-        with Session(engine) as session:
-            row = session.get(OutboxAnswer, answer_id)
-            if row is None or row.status != "pending":
-                continue
-            _attempt(session, settings, row, moment, report)
-            row.claimed_until = None
-            session.commit()
+    due_by = None if all_pending else moment
+    after = 0  # ids ascend: an answer deferred in this call is not taken again in it
+    while (claimed := _claim_next(engine, after=after, due_by=due_by)) is not None:
+        after = claimed.id or after
+        _send_claimed(engine, settings, claimed, moment, report)
     return report
 
 
 CLAIM_LEASE = timedelta(minutes=10)
 
 
-def _claim(engine: Engine, answer_id: int | None) -> bool:
-    """Take one answer for sending, atomically; False when another sender holds it."""
+def _claim_next(engine: Engine, *, after: int, due_by: datetime | None) -> OutboxAnswer | None:
+    """Take the next pending answer after id `after` for sending, or None when none is left.
+
+    The claim is a lease (`claimed_until`) committed before the send, so no transaction
+    stays open while SMTP talks, and a sender that died leaves a claim that runs out. On
+    PostgreSQL the candidate is picked with FOR UPDATE SKIP LOCKED: senders never queue
+    behind each other's row locks, each just takes the next free answer. SQLite has no
+    row locks; its BEGIN IMMEDIATE makes the pick and the claim one step.
+    """
     now = utcnow()
-    with Session(engine) as session:
-        claimed = session.execute(
-            update(OutboxAnswer)
-            .where(col(OutboxAnswer.id) == answer_id, col(OutboxAnswer.status) == "pending")
-            .where(
-                or_(
-                    col(OutboxAnswer.claimed_until).is_(None),
-                    col(OutboxAnswer.claimed_until) < now,
-                )
-            )
-            .values(claimed_until=now + CLAIM_LEASE)
+    query = (
+        select(OutboxAnswer)
+        .where(col(OutboxAnswer.status) == "pending", col(OutboxAnswer.id) > after)
+        .where(
+            or_(col(OutboxAnswer.claimed_until).is_(None), col(OutboxAnswer.claimed_until) < now)
         )
+        .order_by(col(OutboxAnswer.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if due_by is not None:
+        query = query.where(col(OutboxAnswer.next_attempt_at) <= due_by)
+    with Session(engine, expire_on_commit=False) as session:
+        row = session.exec(query).first()
+        if row is None:
+            return None
+        row.claimed_until = now + CLAIM_LEASE
+        session.add(row)
         session.commit()
-        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+        return row
 
 
-def _attempt(
-    session: Session, settings: Settings, row: OutboxAnswer, moment: datetime, report: SendReport
+def _send_claimed(
+    engine: Engine, settings: Settings, claimed: OutboxAnswer, moment: datetime, report: SendReport
 ) -> None:
+    """Deliver a claimed answer outside any transaction, then record the result and release."""
     try:
-        deliver(settings, row.raw, recipient=row.recipient, message_id=row.message_id)
+        deliver(settings, claimed.raw, recipient=claimed.recipient, message_id=claimed.message_id)
+        failure: DeliveryError | None = None
     except DeliveryError as exc:
-        row.attempts += 1
-        row.last_error = str(exc)[:500]
-        if exc.permanent or moment >= row.give_up_at:
-            row.status = "failed"
-            report.failed += 1
-            if exc.permanent:
-                block_address(session, row.recipient, f"hard bounce: {exc}")
-            log.error("answer %s to %s failed for good: %s", row.message_id, row.recipient, exc)
-        else:
-            row.next_attempt_at = moment + retry_delay(row.attempts)
-            report.deferred += 1
-            log.warning("answer %s deferred (attempt %d): %s", row.message_id, row.attempts, exc)
-    else:
+        failure = exc
+    # The answer may be on its way already: a database that is away for a moment (a
+    # PostgreSQL restart, a lock) must not make us forget that, or the lease runs out and
+    # the answer goes out twice. So recording is retried for about half a minute.
+    for pause in (*RECORD_RETRIES, None):
+        try:
+            result = _record(engine, claimed.id, failure, moment)
+            break
+        except IntegrityError:
+            # Two senders blocked the same hard-bounced address at once; now it is there.
+            if pause is None:
+                raise
+        except SQLAlchemyError as exc:
+            if pause is None or not is_transient_error(exc):
+                raise
+            log.warning("cannot record answer %s yet (%s); retrying", claimed.message_id, exc)
+        time.sleep(pause)
+    _report(claimed, result, failure, report)
+
+
+RECORD_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+def _record(
+    engine: Engine, answer_id: int | None, failure: DeliveryError | None, moment: datetime
+) -> str:
+    """Store one attempt's result and release the claim; returns "sent", "deferred" or "failed"."""
+    with Session(engine) as session:
+        row = session.get(OutboxAnswer, answer_id)
+        if row is None:
+            return "gone"
+        result = _record_attempt(session, row, failure, moment)
+        row.claimed_until = None
+        session.add(row)
+        session.commit()
+        return result
+
+
+def _record_attempt(
+    session: Session, row: OutboxAnswer, failure: DeliveryError | None, moment: datetime
+) -> str:
+    """Mark `row` sent, deferred or failed after one delivery attempt."""
+    row.attempts += 1
+    if failure is None:
         row.status, row.sent_at, row.last_error = "sent", utcnow(), ""
-        row.attempts += 1
         ticket = session.get(Ticket, row.ticket_id)
         if ticket is not None and ticket.first_answer_at is None:
             ticket.first_answer_at = row.sent_at
             session.add(ticket)
+        return "sent"
+    row.last_error = str(failure)[:500]
+    if failure.permanent or moment >= row.give_up_at:
+        row.status = "failed"
+        if failure.permanent:
+            block_address(session, row.recipient, f"hard bounce: {failure}")
+        return "failed"
+    row.next_attempt_at = moment + retry_delay(row.attempts)
+    return "deferred"
+
+
+def _report(
+    row: OutboxAnswer, result: str, failure: DeliveryError | None, report: SendReport
+) -> None:
+    """Count and log one attempt, once it is committed."""
+    if result == "sent":
         report.sent += 1
         log.info("answer %s sent to %s", row.message_id, row.recipient)
-    session.add(row)
+    elif result == "failed":
+        report.failed += 1
+        log.error("answer %s to %s failed for good: %s", row.message_id, row.recipient, failure)
+    elif result == "deferred":
+        report.deferred += 1
+        attempt = row.attempts + 1  # `row` is the claimed copy, from before this attempt
+        log.warning("answer %s deferred (attempt %d): %s", row.message_id, attempt, failure)
 
 
 def next_due(engine: Engine) -> datetime | None:
