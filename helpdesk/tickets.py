@@ -221,8 +221,21 @@ class DatabaseCursorStore:
             return Cursor(row.uidvalidity, row.last_uid) if row else None
 
     def set_cursor(self, folder: str, cursor: Cursor) -> None:
+        """Store `cursor`; within one UIDVALIDITY the last UID only ever moves forward.
+
+        One statement, so workers sharing a mailbox neither collide on the folder's first
+        row nor move each other's cursor back.
+        """
         with Session(self._engine) as session:
-            row = session.get(MailboxCursor, folder) or MailboxCursor(folder=folder)
-            row.uidvalidity, row.last_uid = cursor.uidvalidity, cursor.last_uid
-            session.add(row)
+            session.execute(
+                text(
+                    "INSERT INTO mailboxcursor (folder, uidvalidity, last_uid) VALUES (:f, :v, :u) "
+                    "ON CONFLICT (folder) DO UPDATE SET last_uid = CASE "
+                    "WHEN mailboxcursor.uidvalidity = excluded.uidvalidity "
+                    "AND mailboxcursor.last_uid > excluded.last_uid "
+                    "THEN mailboxcursor.last_uid ELSE excluded.last_uid END, "
+                    "uidvalidity = excluded.uidvalidity"
+                ),
+                {"f": folder, "v": cursor.uidvalidity, "u": cursor.last_uid},
+            )
             session.commit()
