@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from parsers import filetypes
@@ -52,7 +52,9 @@ class InspectedFile:
 Problem = tuple[str, str]  # (problem_code, short English reason)
 
 
-def inspect_attachment(attachment: Attachment, *, max_bytes: int) -> list[InspectedFile]:
+def inspect_attachment(
+    attachment: Attachment, *, max_bytes: int, budget: ExpansionBudget | None = None
+) -> list[InspectedFile]:
     """Inspect one attachment (and the members of an archive it is)."""
     limits = ArchiveLimits(max_member_bytes=max_bytes)
     return inspect_file(
@@ -61,7 +63,22 @@ def inspect_attachment(attachment: Attachment, *, max_bytes: int) -> list[Inspec
         limits,
         content_type=attachment.content_type,
         inline=attachment.inline,
+        budget=budget,
     )
+
+
+def inspect_attachments(
+    attachments: Sequence[Attachment],
+    *,
+    max_bytes: int,
+    unpack_bytes: int = ArchiveLimits.max_total_bytes,
+) -> list[InspectedFile]:
+    """Inspect every attachment of one message; their archives share one unpack budget."""
+    budget = ExpansionBudget(unpack_bytes)
+    found: list[InspectedFile] = []
+    for attachment in attachments:
+        found.extend(inspect_attachment(attachment, max_bytes=max_bytes, budget=budget))
+    return found
 
 
 def inspect_file(

@@ -27,6 +27,7 @@ class ParseLimits:
     max_header_bytes: int = 256 * 1024  # the top-level header block; real ones are < 30 KB
     max_header_field_bytes: int = 64 * 1024  # one (unfolded) field we decode
     max_parts: int = 500
+    max_attachments: int = 60  # each is opened and read: more is a job for staff
     max_depth: int = 30  # multipart and message/rfc822 nesting
     max_params: int = 100  # ';' in one Content-Type / Content-Disposition
     max_text_chars: int = 100_000  # text kept per body and per attached file
@@ -112,7 +113,7 @@ def slow_codec(label: str) -> bool:
     """True for a charset label whose decoder we refuse to run (`"punycode"`, `"idna"`)."""
     try:
         return codecs.lookup(label.strip().strip('"')).name in _SLOW_CODECS
-    except LookupError:
+    except (LookupError, ValueError):
         return False  # unknown charsets are harmless: readers fall back to UTF-8
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
 
+from helpdesk.errors import MessageParseError
 from parsers.limits import DEFAULT_LIMITS, slow_codec
 from parsers.names import display_name
 from parsers.text import html_to_text
@@ -103,6 +104,11 @@ def attachments_of(tree: Message, defects: list[str], depth: int = 0) -> list[At
         if kind in _OPAQUE or not _is_attachment(part):
             continue
         found.append(_attachment(part, len(found) + 1, defects))
+    if depth == 0 and len(found) > DEFAULT_LIMITS.max_attachments:
+        raise MessageParseError(
+            f"the message has {len(found)} attachments, more than the "
+            f"{DEFAULT_LIMITS.max_attachments} the bot reads: staff should look at it"
+        )
     return found
 
 

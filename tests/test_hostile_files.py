@@ -13,8 +13,9 @@ from helpdesk.decision import AttachmentVerdict
 from helpdesk.settings import Settings
 from parsers import pdf_safety
 from parsers.archives import ArchiveLimits
-from parsers.attachments import inspect_file
+from parsers.attachments import inspect_attachments, inspect_file
 from parsers.text import MAX_XLSX_ROWS, XmlNotDefusedError, assert_defused_xml, xlsx_pages
+from parsers.types import Attachment
 from tests import files
 
 
@@ -115,3 +116,11 @@ def test_defusedxml_is_asserted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")
     with pytest.raises(XmlNotDefusedError, match="OPENPYXL_DEFUSEDXML"):
         assert_defused_xml()
+
+
+def test_archives_of_one_message_share_one_unpack_budget() -> None:
+    archive = files.zip_file({"nol.pdf": b"\x00" * 60_000})  # under the ratio floor
+    attachments = [Attachment(f"berkas{n}.zip", "application/zip", archive) for n in range(3)]
+    items = inspect_attachments(attachments, max_bytes=10**6, unpack_bytes=150_000)
+    members = [item for item in items if item.container]
+    assert [item.problem_code == "archive_limit" for item in members] == [False, False, True]

@@ -51,6 +51,11 @@ REFUSED: dict[str, Callable[[], bytes]] = {
     "punycode charset (a quadratic decoder)": lambda: files.mail(
         b"text/plain; charset=punycode", b"a" * 200_000 + b"-" + b"b" * 50_000
     ),
+    "61 attachments": lambda: files.mail(
+        b'multipart/mixed; boundary="b"',
+        b'--b\r\nContent-Type: application/pdf; name="BA.pdf"\r\n\r\n%PDF-1.4\r\n' * 61
+        + b"--b--\r\n",
+    ),
     "41 MB message": lambda: files.mail(b"text/plain", b"x" * (41 * 1024 * 1024)),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from parsers.attachments import InspectedFile, inspect_attachment
+from parsers.attachments import InspectedFile, inspect_attachments
 from parsers.quoting import BodyParts, is_forward, is_reply, split_body, strip_subject
 from parsers.types import ParsedMessage
 
@@ -16,10 +16,7 @@ from parsers.types import ParsedMessage
 @lru_cache(maxsize=4)
 def inspected_files(message: ParsedMessage, max_bytes: int) -> tuple[InspectedFile, ...]:
     """Every attached file and archive member, inspected once per message."""
-    found: list[InspectedFile] = []
-    for attachment in message.attachments:
-        found.extend(inspect_attachment(attachment, max_bytes=max_bytes))
-    return tuple(found)
+    return tuple(inspect_attachments(message.attachments, max_bytes=max_bytes))
 
 
 @lru_cache(maxsize=8)
