@@ -34,9 +34,9 @@ Step = Callable[[ParsedMessage, Decision, Settings], None]
 
 DECIDE: tuple[Step, ...] = (
     skip_automatic,
+    find_ticket_ref,
     note_bounce,
     verify_sender,
-    find_ticket_ref,
     inspect_attachments,
     classify_kind,
     detect_schedule_change,

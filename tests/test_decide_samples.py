@@ -91,7 +91,11 @@ def decide_mail(message: EmailMessage, settings: Settings) -> Decision:
         {"X_Autoreply": "yes"},
         {"X_Auto_Response_Suppress": "All"},
         {"X_Failed_Recipients": "x@y"},
-        {"X_LPSE_Helpdesk": "HD-2026-00001"},
+        # Our loop header counts only on a message that is visibly ours (tests/test_robots.py).
+        {
+            "X_LPSE_Helpdesk": "HD-2026-00042",
+            "Message_ID": "<HD-2026-00042.1768.9f3a@karawangkab.go.id>",
+        },
         {"From": "MAILER-DAEMON@mail.karawangkab.go.id"},
         {"From": "no-reply@lkpp.go.id"},
         {"From": "Helpdesk <lpse@karawangkab.go.id>"},
