@@ -22,13 +22,15 @@ from sqlmodel import Session
 from helpdesk import staff, views
 from helpdesk.commands.agencies import agencies
 from helpdesk.commands.export import export
+from helpdesk.commands.staff_accounts import staff_accounts
+from helpdesk.commands.web import web
 from helpdesk.database import create_db_engine, open_database
 from helpdesk.errors import ConfigError, HelpdeskError
 from helpdesk.models import utcnow
 from helpdesk.requirements import KINDS
 from helpdesk.settings import Settings, load_settings
 from helpdesk.staff import ActionResult, Staff
-from helpdesk.tickets import QueueFilter, get_ticket, list_tickets
+from helpdesk.tickets import QueueFilter, count_tickets, get_ticket, list_tickets
 from replies.names import FORENSIC_OUTCOMES, STATUS_NAMES
 
 
@@ -61,6 +63,7 @@ class _Context:
 
 
 pass_ctx = click.make_pass_decorator(_Context)
+LIST_LIMIT = 200  # tickets `tickets list` prints unless told otherwise
 
 
 @click.group()
@@ -137,19 +140,36 @@ def tickets() -> None:
 @click.option("--agency", help="Only agencies whose name contains this.")
 @click.option("--assignee", help="Only tickets assigned to this staff member.")
 @click.option("--overdue", is_flag=True, help="Only open tickets past their SLA target.")
-@click.option("--limit", type=int, default=None, help="At most this many tickets.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=LIST_LIMIT,
+    show_default=True,
+    help="At most this many tickets (0: all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @pass_ctx
 def tickets_list(ctx: _Context, as_json: bool, **queue: Any) -> None:
     """The queue: stated deadlines first, then oldest first."""
     sla, now = ctx.settings.sla, utcnow()
+    wanted = QueueFilter(**queue)
     with Session(ctx.reader) as session:
-        rows = list_tickets(session, QueueFilter(**queue), sla=sla, now=now)
+        rows = list_tickets(session, wanted, sla=sla, now=now)
         listing = views.queue_rows(session, rows, sla=sla, now=now)
+        # A queue of thousands is not read on a terminal: say what was left out.
+        more = 0
+        if wanted.limit and len(rows) == wanted.limit:
+            more = count_tickets(session, wanted, sla=sla, now=now) - len(rows)
     if as_json:
         _echo_json(listing)
     else:
         click.echo(views.ticket_table(listing))
+    if more > 0:
+        click.echo(
+            f"... dan {more} tiket lagi tidak ditampilkan (--limit 0: semua; "
+            "atau saring dengan --status, --kind, --agency, --assignee).",
+            err=as_json,  # the JSON on stdout stays one valid array
+        )
 
 
 @tickets.command("show")
@@ -368,6 +388,8 @@ def accuracy(ctx: _Context, folder: Path) -> None:
 
 cli.add_command(agencies)
 cli.add_command(export)
+cli.add_command(staff_accounts)
+cli.add_command(web)
 
 
 def _settings_or_defaults(ctx: _Context) -> Settings:

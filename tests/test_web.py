@@ -17,8 +17,8 @@ from helpdesk.web.security import SECURITY_HEADERS
 from tests.web_desk import HOSTILE, PASSWORD, WebDesk, copy_seeded, csrf_of, login, seed
 
 FORENSIC, SCHEDULE, INCOMPLETE, HOSTILE_REF = (f"HD-2026-0000{n}" for n in range(1, 5))
-PAGES = ("/", f"/tickets/{FORENSIC}", "/attachments/1")
-ADMIN_PAGES = ("/registry", "/registry.xlsx", "/log", "/log.xlsx?month=2026-11", "/staff")
+PAGES = ("/", f"/tickets/{FORENSIC}", "/attachments/1", "/log", "/log.xlsx?month=2026-11")
+ADMIN_PAGES = ("/registry", "/registry.xlsx", "/staff")
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,12 @@ def test_disabling_or_a_new_password_ends_open_sessions(web: WebDesk, change: st
             set_password(session, "Dedi", "kata-sandi-baru-2")
         session.commit()
     assert client.get("/").status_code == 303
+
+
+def test_every_officer_may_download_the_monthly_log(web: WebDesk) -> None:
+    response = web.logged_in("Dedi").get("/log.xlsx?month=2026-11")
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")  # an XLSX
 
 
 def test_staff_are_refused_the_admin_pages(web: WebDesk) -> None:
