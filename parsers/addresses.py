@@ -63,17 +63,18 @@ def normalise_address(addr_spec: str) -> str:
 def _parse(value: str) -> tuple[tuple[Address, ...], str | None]:
     try:
         header = default.header_factory("from", value)
-    except (ValueError, IndexError, TypeError):  # the parser's own failures on garbage
+        groups, defects = header.groups, header.defects
+        parsed = [
+            Address(a.display_name.strip(), normalise_address(a.addr_spec))
+            for a in header.addresses
+            if a.domain
+        ]
+    except Exception:  # the stdlib's header parser raises unrelated types on garbage
         return _fallback(value, []), "malformed"
-    invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
-    parsed = [
-        Address(a.display_name.strip(), normalise_address(a.addr_spec))
-        for a in header.addresses
-        if a.domain
-    ]
+    invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in defects)
     if invalid:
         return _fallback(value, parsed), "malformed"
-    if any(group.display_name is not None for group in header.groups):
+    if any(group.display_name is not None for group in groups):
         return tuple(parsed), "group syntax"
     return tuple(parsed), None
 
