@@ -4,7 +4,10 @@
 `MessageParseError`, what would make mail-parser or the stdlib parser slow or deep:
 a message too large, a header block or header field too long, too many or too deeply
 nested MIME parts, and charsets whose decoders are quadratic. It runs before either
-parser sees the bytes; a message that passes is parsed in well under a second.
+parser sees the bytes, so what passes parses in time roughly linear in its size.
+
+`prescan` takes the limits it is given (tests use small ones); the readers further in
+(body text, attachments, DOCX/XLSX) use `DEFAULT_LIMITS`.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ DEFAULT_LIMITS = ParseLimits()
 # Decoders that take quadratic time on long input (punycode is O(n^2): 160 KB takes 24 s).
 _SLOW_CODECS = frozenset({"punycode", "idna"})
 # The patterns below run over a lower-cased copy and start with a literal, so the regex
-# engine skips ahead with a fast search: 40 MB of base64 is scanned in tens of milliseconds.
+# engine skips ahead with a fast search: a 27 MB message is scanned in about 0.3 s.
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _BOUNDARY = re.compile(rb'boundary\*?0?\*?[ \t]*=[ \t]*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))')
 _NESTED_MESSAGE = re.compile(rb"\ncontent-type:[ \t\r\n]*message/(?:rfc822|global)\b")
