@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
 from pathlib import Path
@@ -19,10 +20,17 @@ def load_secret(configured: str, data_dir: Path) -> bytes:
     path = data_dir / "secret.key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        # Workers starting together each write a candidate; the first hard link wins and
+        # all read that one, so no worker signs with a secret the others do not know.
+        tmp = path.with_name(f".secret.{os.getpid()}.tmp")
         tmp.write_text(secrets.token_hex(32))
         tmp.chmod(0o600)
-        tmp.replace(path)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip().encode()
 
 
