@@ -62,7 +62,8 @@ class Bot:
     def settings_path(self) -> Path:
         return self.folder / "settings.toml"
 
-    def write_settings(self, **imap: Any) -> None:
+    def write_settings(self, *, database_url: str | None = None, **imap: Any) -> None:
+        """settings.toml for this bot; `database_url` None keeps the SQLite default."""
         values = {
             "host": self.account.host,
             "port": self.account.port,
@@ -81,6 +82,8 @@ class Bot:
             'security = "none"',
             "timeout = 10.0",
         ]
+        if database_url is not None:
+            lines += ["[database]", f"url = {toml_value(database_url)}"]
         self.settings_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def command(self, *args: str) -> list[str]:
@@ -119,15 +122,24 @@ class Bot:
             argv, capture_output=True, timeout=300, cwd=self.folder, env=_env(), check=False
         ).returncode
 
-    def watch(self) -> subprocess.Popen[str]:
-        """`helpdesk run` in the background; stop it with stop_watching()."""
+    def watch(self, log: Path | None = None) -> subprocess.Popen[str]:
+        """`helpdesk run` in the background; stop it with stop_watching().
+
+        With `log`, its stderr goes to that file: a long run logs more than a pipe holds.
+        """
+        if log is None:
+            return self._popen_run(subprocess.PIPE)
+        with open(log, "w", encoding="utf-8") as stderr:
+            return self._popen_run(stderr)  # the child keeps its own copy of the file
+
+    def _popen_run(self, stderr: Any) -> subprocess.Popen[str]:
         return subprocess.Popen(
             self.command("run"),
             cwd=self.folder,
             env=_env(),
             text=True,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
         )
 
     def tickets(self) -> list[dict[str, Any]]:
