@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot import Bot, sample
-from tests.servers import ImapAccount, SmtpRecorder
+from tests.bot import Bot, sample, stop_watching, wait_until
+from tests.servers import ImapAccount, PostgresServer, SmtpRecorder
 
 pytestmark = pytest.mark.servers
 
@@ -66,3 +66,23 @@ def test_crash_after_commit_before_marking_gives_one_ticket_one_answer(
     assert len(bot.tickets()) == 1
     assert len(sent_mail) == 1
     assert ["\\Seen" in m.flags for m in imap_account.fetch_all()] == [True]
+
+
+def test_watching_worker_carries_on_after_a_postgresql_restart(
+    bot: Bot,
+    imap_account: ImapAccount,
+    sent_mail: list[EmailMessage],
+    postgres_server: PostgresServer,
+) -> None:
+    imap_account.append(sample("01-forensic-complete-xlsx-pdf-rhs.eml"))
+    worker = bot.watch()
+    try:
+        assert wait_until(lambda: len(sent_mail) == 1)
+        postgres_server.restart()  # every pooled connection of the worker is now dead
+        imap_account.append(sample("11-schedule-change-complete-xlsx.eml"))
+        assert wait_until(lambda: len(sent_mail) == 2)
+    finally:
+        code, stderr = stop_watching(worker)
+    assert code == 0, stderr
+    assert len(bot.tickets()) == 2
+    assert "Traceback" not in stderr
