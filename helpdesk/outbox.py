@@ -208,19 +208,19 @@ def _send_claimed(
     # The answer may be on its way already: a database that is away for a moment (a
     # PostgreSQL restart, a lock) must not make us forget that, or the lease runs out and
     # the answer goes out twice. So recording is retried for about half a minute.
-    for pause in (*RECORD_RETRIES, None):
+    for pause in RECORD_RETRIES:
         try:
             result = _record(engine, claimed.id, failure, moment)
             break
         except IntegrityError:
-            # Two senders blocked the same hard-bounced address at once; now it is there.
-            if pause is None:
-                raise
+            pass  # two senders blocked the same hard-bounced address at once; now it is there
         except SQLAlchemyError as exc:
-            if pause is None or not is_transient_error(exc):
+            if not is_transient_error(exc):
                 raise
             log.warning("cannot record answer %s yet (%s); retrying", claimed.message_id, exc)
         time.sleep(pause)
+    else:
+        result = _record(engine, claimed.id, failure, moment)  # the last try: errors go up
     _report(claimed, result, failure, report)
 
 
