@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, text
+from sqlalchemy import ColumnElement, and_, func, or_, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -130,16 +131,8 @@ def is_overdue(ticket: Ticket, sla: SlaSection, now: datetime) -> bool:
     )
 
 
-def list_tickets(
-    session: Session,
-    queue: QueueFilter | None = None,
-    *,
-    sla: SlaSection | None = None,
-    now: datetime | None = None,
-) -> Sequence[Ticket]:
-    """The queue: a stated deadline first (soonest first), then oldest first."""
-    queue = queue or QueueFilter()
-    query = select(Ticket)
+def _matching(query: Any, queue: QueueFilter, sla: SlaSection | None, now: datetime | None) -> Any:
+    """`query` narrowed to the tickets `queue` asks for."""
     if queue.status:
         query = query.where(Ticket.status == queue.status)
     if queue.kind:
@@ -152,12 +145,36 @@ def list_tickets(
         )
     if queue.overdue:
         query = query.where(overdue_condition(sla or SlaSection(), now or utcnow()))
-    query = query.order_by(
+    return query
+
+
+def list_tickets(
+    session: Session,
+    queue: QueueFilter | None = None,
+    *,
+    sla: SlaSection | None = None,
+    now: datetime | None = None,
+) -> Sequence[Ticket]:
+    """The queue: a stated deadline first (soonest first), then oldest first."""
+    queue = queue or QueueFilter()
+    query = _matching(select(Ticket), queue, sla, now).order_by(
         col(Ticket.deadline).is_(None), col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id)
     )
     if queue.limit:
         query = query.limit(queue.limit)
     return session.exec(query).all()
+
+
+def count_tickets(
+    session: Session,
+    queue: QueueFilter | None = None,
+    *,
+    sla: SlaSection | None = None,
+    now: datetime | None = None,
+) -> int:
+    """How many tickets `queue` matches, its limit aside: 1234."""
+    query = _matching(select(func.count()).select_from(Ticket), queue or QueueFilter(), sla, now)
+    return int(session.exec(query).one())
 
 
 def ticket_messages(session: Session, ticket: Ticket) -> Sequence[InboundMessage]:
