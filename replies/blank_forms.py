@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -123,8 +124,11 @@ _THIN = Side(style="thin", color="999999")
 _INPUT_FILL = PatternFill("solid", start_color="FFF8DC")
 
 
+@cache
 def blank_form(document: str) -> bytes:
     """The XLSX bytes of the blank form for `document`; KeyError when it has no form."""
+    # Cached: openpyxl takes about 0.1 s to build one, and every "incomplete" answer
+    # attaches one or two; the bytes never change while the process runs.
     spec = FORMS[document]
     book = Workbook()
     sheet = book.active
