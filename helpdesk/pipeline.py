@@ -1,6 +1,8 @@
 """The way one message goes: parse, DECIDE (reads only), ACT (writes), commit, mark.
 
-    parse_message -> DECIDE steps -> ACT steps -> commit -> mailbox.mark_processed
+    prepare: parse_message -> DECIDE steps      (pure: may run in a worker process)
+    apply:   store raw -> ACT steps -> commit   (the single writer, in mailbox order)
+    then:    mailbox.mark_processed
 
 The ticket, its attachments and its answer are committed in one transaction; only
 then is the message flagged on the server. A message that cannot be parsed or breaks
@@ -30,6 +32,7 @@ from helpdesk.act import (
     store_attachments,
 )
 from helpdesk.decide import DECIDE, decide
+from helpdesk.decision import Decision
 from helpdesk.errors import HelpdeskError, MessageParseError
 from helpdesk.mailbox import RawMessage
 from helpdesk.models import InboundMessage, QuarantineEntry, Ticket
@@ -37,10 +40,11 @@ from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import next_ref, seen_message
 from parsers.message import parse_message
+from parsers.types import ParsedMessage
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ACT", "DECIDE", "Outcome", "Pipeline", "decide"]
+__all__ = ["ACT", "DECIDE", "Outcome", "Pipeline", "Prepared", "decide", "prepare"]
 
 ACT = (record_message, block_bounced, record_ticket, store_attachments, queue_reply)
 
@@ -51,6 +55,35 @@ class Outcome(enum.Enum):
     DUPLICATE = "duplicate"  # read before: nothing new
     FLAGGED = "flagged"  # could not be handled normally: a ticket for staff
     QUARANTINED = "quarantined"  # not even that could be stored
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What parse and DECIDE made of one message's bytes; picklable, so a worker process
+    can make it: `Prepared("<id@x.go.id>", message, decision)`, or with `problem` set
+    (and `decision` None) when the message goes to staff instead."""
+
+    dedup_key: str
+    message: ParsedMessage | None = None  # None: the bytes are not mail
+    decision: Decision | None = None  # None: parsing or a step failed
+    problem: str | None = None  # why, in a line staff read
+    trace: str = ""  # the failed step's traceback, for the log
+
+
+def prepare(raw: bytes, settings: Settings) -> Prepared:
+    """Parse and decide: pure (no database, no files, no network); never raises for bad mail."""
+    try:
+        message = parse_message(raw)
+    except MessageParseError as exc:
+        return Prepared(f"sha256:{sha256_hex(raw)}", problem=f"the message cannot be parsed: {exc}")
+    dedup_key = message.message_id or f"sha256:{sha256_hex(raw)}"
+    try:
+        decision = decide(message, settings)
+    except Exception as exc:  # a step broke: staff decide, the run goes on
+        return Prepared(
+            dedup_key, message, problem=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc()
+        )
+    return Prepared(dedup_key, message, decision)
 
 
 @dataclass(frozen=True)
@@ -67,17 +100,27 @@ class Pipeline:
 
     def handle(self, raw: RawMessage) -> Outcome:
         """Parse, decide, act and commit one message. Never raises for a bad message."""
-        try:
-            message = parse_message(raw.data)
-        except MessageParseError as exc:
-            return self.flag_for_staff(raw, f"the message cannot be parsed: {exc}")
-        dedup_key = message.message_id or f"sha256:{sha256_hex(raw.data)}"
+        return self.apply(raw, prepare(raw.data, self.settings))
+
+    def apply(self, raw: RawMessage, prepared: Prepared) -> Outcome:
+        """Store, act and commit what `prepare` made of `raw`: the single writer's part."""
+        if prepared.message is None:
+            return self.flag_for_staff(raw, prepared.problem or "the message cannot be parsed")
         with Session(self.engine) as session:
-            if seen_message(session, dedup_key) is not None:
+            if seen_message(session, prepared.dedup_key) is not None:
                 return Outcome.DUPLICATE
+        if prepared.decision is None:  # a DECIDE step broke
+            log.error("handling %s failed:\n%s", raw.location, prepared.trace)
+            return self.flag_for_staff(
+                raw, prepared.problem or "a step failed", dedup_key=prepared.dedup_key
+            )
+        return self._act(raw, prepared.message, prepared.decision, prepared.dedup_key)
+
+    def _act(
+        self, raw: RawMessage, message: ParsedMessage, decision: Decision, dedup_key: str
+    ) -> Outcome:
         raw_path = store_blob(self.data_dir, "mail", raw.data, ".eml")
         try:
-            decision = decide(message, self.settings)
             with Session(self.engine, expire_on_commit=False) as session:
                 act = Act(
                     session, self.settings, self.secret, raw, raw_path, dedup_key, message, decision

@@ -9,6 +9,7 @@ messages when asked.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,11 +22,15 @@ from helpdesk.mailbox import Mailbox, open_mailbox
 from helpdesk.message_ids import load_secret
 from helpdesk.models import utcnow
 from helpdesk.outbox import SendReport, next_due, send_due
-from helpdesk.pipeline import Outcome, Pipeline
+from helpdesk.pipeline import Outcome, Pipeline, prepare
+from helpdesk.prepare_pool import PrepareFn, PreparePool
 from helpdesk.settings import Settings
 from helpdesk.tickets import DatabaseCursorStore
 
 log = logging.getLogger(__name__)
+
+# From this many messages in one run on, answers are sent while the rest is handled.
+SEND_DURING_RUN_AFTER = 4
 
 
 @dataclass
@@ -33,6 +38,7 @@ class RunReport:
     fetched: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     sent: SendReport = field(default_factory=SendReport)
+    worker_crashes: int = 0  # worker processes that died; their messages were read again
 
     @property
     def handled(self) -> int:
@@ -41,6 +47,56 @@ class RunReport:
     def count(self, outcome: Outcome) -> None:
         self.outcomes[outcome.value] = self.outcomes.get(outcome.value, 0) + 1
 
+
+class _Sender:
+    """Sends due answers in a thread while the writer goes on handling a backlog, so each
+    answer leaves soon after its ticket is committed, not after the whole backlog."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
+        self.report = SendReport()
+        self._wake = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name="sender", daemon=True)
+        self._thread.start()
+
+    def nudge(self) -> None:
+        """An answer was committed: send it (and any other due one) now."""
+        self._wake.set()
+
+    def finish(self) -> SendReport:
+        """Stop after the pass in hand; what it has sent so far."""
+        self._done = True
+        self._wake.set()
+        self._thread.join()
+        return self.report
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._done:
+                return
+            try:
+                sent = send_due(self.engine, self.settings)
+            except Exception:  # the run's final send_due tries again; the writer goes on
+                log.exception("sending answers during the run failed")
+                return
+            self.report.sent += sent.sent
+            self.report.deferred += sent.deferred
+            self.report.failed += sent.failed
+
+
+def _add(total: SendReport, more: SendReport) -> None:
+    total.sent += more.sent
+    total.deferred += more.deferred
+    total.failed += more.failed
+
+
+def _default_processes() -> int:
+    """Worker processes for parsing: one per core, none on a single core."""
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
 
 
 class _StopWaiting(Exception):
@@ -56,6 +112,8 @@ class Worker:
         engine: Engine,
         *,
         mailbox_factory: Callable[[], Mailbox] | None = None,
+        processes: int | None = None,
+        prepare_fn: PrepareFn = prepare,
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -65,6 +123,12 @@ class Worker:
         cursors = DatabaseCursorStore(engine)
         self._open_mailbox = mailbox_factory or (lambda: open_mailbox(settings, cursors))
         self._mailbox: Mailbox | None = None
+        # Parse and decide in other processes (0: in this one); one core stays the writer's.
+        self.pool = PreparePool(
+            settings,
+            processes=_default_processes() if processes is None else processes,
+            prepare_fn=prepare_fn,
+        )
         self.stop_requested = threading.Event()
         self._waiting = False
 
@@ -75,6 +139,13 @@ class Worker:
         return self._mailbox
 
     def close(self) -> None:
+        """Log out of the mailbox and stop the worker processes."""
+        try:
+            self.close_mailbox()
+        finally:
+            self.pool.close()
+
+    def close_mailbox(self) -> None:
         if self._mailbox is not None:
             try:
                 self._mailbox.close()
@@ -84,23 +155,35 @@ class Worker:
     def handle_waiting_mail(self, report: RunReport) -> None:
         """Handle every message the mailbox holds for us, marking each after its commit."""
         mailbox = self.mailbox
-        for raw in mailbox.fetch_new():
-            report.fetched += 1
-            outcome = self.pipeline.handle(raw)
-            report.count(outcome)
-            if outcome is Outcome.QUARANTINED:
-                if not mailbox.quarantine(raw, "could not be stored"):
-                    log.error("message %s left unmarked on the server for staff", raw.location)
-            else:
-                mailbox.mark_processed(raw)
-            if self.stop_requested.is_set():
-                break
+        crashes = self.pool.crashes
+        sender: _Sender | None = None
+        try:
+            # Parsing and deciding run ahead in worker processes; storing, acting,
+            # committing and marking stay here, one message at a time in UID order.
+            for raw, prepared in self.pool.prepared(mailbox.fetch_new()):
+                report.fetched += 1
+                outcome = self.pipeline.apply(raw, prepared)
+                report.count(outcome)
+                if outcome is Outcome.QUARANTINED:
+                    if not mailbox.quarantine(raw, "could not be stored"):
+                        log.error("message %s left unmarked on the server for staff", raw.location)
+                else:
+                    mailbox.mark_processed(raw)
+                if report.fetched >= SEND_DURING_RUN_AFTER:
+                    sender = sender or _Sender(self.engine, self.settings)
+                    sender.nudge()
+                if self.stop_requested.is_set():
+                    break
+        finally:
+            if sender is not None:
+                _add(report.sent, sender.finish())
+        report.worker_crashes = self.pool.crashes - crashes
 
     def run_once(self) -> RunReport:
         """Handle all waiting mail, then send every due answer."""
         report = RunReport()
         self.handle_waiting_mail(report)
-        report.sent = send_due(self.engine, self.settings)
+        _add(report.sent, send_due(self.engine, self.settings))
         self._log_run(report)
         return report
 
@@ -140,7 +223,7 @@ class Worker:
             except _StopWaiting:
                 break
             except MailboxError as exc:
-                self.close()
+                self.close_mailbox()
                 pause = next(delays)
                 log.warning("mailbox unavailable (%s); retrying in %.0f s", exc, pause)
                 try:
