@@ -1,8 +1,10 @@
 """Run a command and measure it: wall time, and peak memory of it and its workers.
 
 `os.wait4` gives the kernel's peak RSS of the process (the largest of it and the children
-it waited for); a sampler adds the peak of the whole process tree's RSS summed, which is
-what a machine has to hold when worker processes run beside the main one.
+it waited for); a sampler adds the peak of the whole process tree's memory summed, which
+is what a machine has to hold when worker processes run beside the main one. The sum is
+of PSS (each shared page counted once, split among its sharers), since summing RSS
+would count the libraries the workers share several times.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class Measured:
     seconds: float
     returncode: int
     peak_rss_mb: float  # the largest single process of the tree (kernel's ru_maxrss)
-    tree_rss_mb: float  # the sampled peak of the tree's RSS, summed
+    tree_pss_mb: float  # the sampled peak of the tree's PSS, summed
     stdout: str
     stderr: str
 
@@ -41,28 +43,28 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _rss_kb(pid: int) -> int:
+def _pss_kb(pid: int) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def tree_rss_kb(root: int) -> int:
-    """The RSS of `root` and all its descendants, summed, in KiB."""
+def tree_pss_kb(root: int) -> int:
+    """The PSS of `root` and all its descendants, summed, in KiB."""
     tree, total, todo = _children(), 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        total += _pss_kb(pid)
         todo.extend(tree.get(pid, ()))
     return total
 
 
 class TreeSampler(threading.Thread):
-    """Samples a process tree's summed RSS until told to stop; `peak_kb` is the highest."""
+    """Samples a process tree's summed PSS until told to stop; `peak_kb` is the highest."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -72,7 +74,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self.peak_kb = max(self.peak_kb, tree_pss_kb(self.pid))
             self._halt.wait(SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -96,7 +98,7 @@ def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str]) -> Measured
         seconds=seconds,
         returncode=process.returncode,
         peak_rss_mb=usage.ru_maxrss / 1024,
-        tree_rss_mb=sampler.peak_kb / 1024,
+        tree_pss_mb=sampler.peak_kb / 1024,
         stdout=out_path.read_text(errors="replace"),
         stderr=err_path.read_text(errors="replace"),
     )
