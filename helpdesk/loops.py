@@ -39,7 +39,8 @@ def _answers_since(session: Session, address: str, since: object) -> int:
     query = (
         select(func.count())
         .select_from(OutboxAnswer)
-        .where(func.lower(OutboxAnswer.recipient) == address, col(OutboxAnswer.created_at) >= since)
+        # Recipients are stored lower-cased, so this uses the (recipient, created_at) index.
+        .where(col(OutboxAnswer.recipient) == address, col(OutboxAnswer.created_at) >= since)
     )
     return int(session.exec(query).one())
 

@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from helpdesk.mailbox import RawMessage
 from helpdesk.pipeline import Prepared, prepare
+from helpdesk.sandbox import apply_resource_limits
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex
 
@@ -36,6 +37,11 @@ PrepareFn = Callable[[bytes, Settings], Prepared]
 MIN_PARALLEL = 4  # fewer waiting messages than this are prepared in-process
 AHEAD_PER_PROCESS = 2  # messages in flight per worker process ...
 AHEAD_BYTES = 24 * 1024 * 1024  # ... and at most this many bytes of them (one big one alone)
+
+# What one parsing worker may use: a 40 MB message peaks near 530 MB in the stdlib
+# parser; beyond these the worker stops and the message is flagged, the bot goes on.
+WORKER_MEMORY_BYTES = 1 << 30
+WORKER_CPU_SECONDS = 30
 
 # Each worker process's settings and prepare function, set once by _start_worker: they
 # are sent once per process instead of with every message.
@@ -48,11 +54,15 @@ def _start_worker(settings: Settings, prepare_fn: PrepareFn) -> None:
     # Ctrl-C reaches the whole process group: the bot finishes the message in hand and
     # then stops its workers itself. (SIGTERM stays: the pool uses it to end workers.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    apply_resource_limits(WORKER_MEMORY_BYTES, WORKER_CPU_SECONDS)
 
 
 def _prepare_in_worker(raw: bytes) -> Prepared:
     assert _in_worker is not None, "the pool's initializer sets this"
     settings, prepare_fn = _in_worker
+    # A fresh CPU budget per message: a hostile message that runs away is killed
+    # (SIGXCPU), and the pool's dead-worker handling flags it for staff.
+    apply_resource_limits(WORKER_MEMORY_BYTES, WORKER_CPU_SECONDS)
     return prepare_fn(raw, settings)
 
 
