@@ -13,11 +13,11 @@ from pathlib import Path
 _OURS = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{5,})\.([0-9a-f]{12})\.([0-9a-f]{16})@(.+)$")
 
 
-def load_secret(configured: str, data_dir: Path) -> bytes:
-    """The configured secret, or one generated once and kept in data_dir/secret.key."""
+def load_secret(configured: str, data_dir: Path, *, name: str = "secret.key") -> bytes:
+    """The configured secret, or one generated once and kept in data_dir/`name`."""
     if configured:
         return configured.encode()
-    path = data_dir / "secret.key"
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         # Workers starting together each write a candidate; the first hard link wins and

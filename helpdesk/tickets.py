@@ -131,8 +131,8 @@ def is_overdue(ticket: Ticket, sla: SlaSection, now: datetime) -> bool:
     )
 
 
-def _matching(query: Any, queue: QueueFilter, sla: SlaSection | None, now: datetime | None) -> Any:
-    """`query` narrowed to the tickets `queue` asks for."""
+def matching(query: Any, queue: QueueFilter, sla: SlaSection | None, now: datetime | None) -> Any:
+    """`query` narrowed to the tickets `queue` asks for (the CLI and the web share it)."""
     if queue.status:
         query = query.where(Ticket.status == queue.status)
     if queue.kind:
@@ -157,7 +157,7 @@ def list_tickets(
 ) -> Sequence[Ticket]:
     """The queue: a stated deadline first (soonest first), then oldest first."""
     queue = queue or QueueFilter()
-    query = _matching(select(Ticket), queue, sla, now).order_by(
+    query = matching(select(Ticket), queue, sla, now).order_by(
         col(Ticket.deadline).is_(None), col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id)
     )
     if queue.limit:
@@ -173,7 +173,7 @@ def count_tickets(
     now: datetime | None = None,
 ) -> int:
     """How many tickets `queue` matches, its limit aside: 1234."""
-    query = _matching(select(func.count()).select_from(Ticket), queue or QueueFilter(), sla, now)
+    query = matching(select(func.count()).select_from(Ticket), queue or QueueFilter(), sla, now)
     return int(session.exec(query).one())
 
 

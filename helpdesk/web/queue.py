@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from helpdesk.models import STATUSES, Agency, Ticket
+from helpdesk.models import STATUSES, Ticket
 from helpdesk.requirements import KINDS
 from helpdesk.settings import SlaSection
-from helpdesk.tickets import QueueFilter, overdue_condition
+from helpdesk.tickets import QueueFilter, matching
 from helpdesk.views import queue_rows
 from helpdesk.web.core import now, render, require, state
 
@@ -28,22 +28,8 @@ PAGE_SIZE = 50
 def queue_select(
     queue: QueueFilter, *, sla: SlaSection, moment: datetime, what: Any = Ticket
 ) -> Select[Any]:
-    """The WHERE of helpdesk.tickets.list_tickets, selecting `what`, so the same filter can
-    be counted and paged (tests check both give the same tickets)."""
-    query = select(what)
-    if queue.status:
-        query = query.where(Ticket.status == queue.status)
-    if queue.kind:
-        query = query.where(Ticket.kind == queue.kind)
-    if queue.assignee:
-        query = query.where(Ticket.assignee == queue.assignee)
-    if queue.agency:
-        query = query.join(Agency, col(Agency.id) == col(Ticket.agency_id)).where(
-            col(Agency.name).icontains(queue.agency)
-        )
-    if queue.overdue:
-        query = query.where(overdue_condition(sla, moment))
-    return query
+    """helpdesk.tickets' queue filter, selecting `what`, so it can be counted and paged."""
+    return matching(select(what), queue, sla, moment)  # type: ignore[no-any-return]
 
 
 def queue_page(

@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from helpdesk.message_ids import load_secret
+
 CSRF_FIELD = "csrf_token"
 MAX_FORM_PART = 64 * 1024  # one text field of a form; files are limited separately
 
@@ -59,16 +61,7 @@ class SecurityHeaders:
 
 def load_web_secret(configured: str, data_dir: Path) -> str:
     """The configured secret_key, or one generated once and kept in data_dir/web_secret.key."""
-    if configured:
-        return configured
-    path = data_dir / "web_secret.key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(secrets.token_hex(32))
-        tmp.chmod(0o600)
-        tmp.replace(path)
-    return path.read_text().strip()
+    return load_secret(configured, data_dir, name="web_secret.key").decode()
 
 
 def csrf_token(request: Request) -> str:
