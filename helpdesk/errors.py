@@ -6,6 +6,7 @@
     │   └── MailboxLoginError  the server refused our user name or password
     ├── MessageParseError      a message's bytes cannot be read as mail
     ├── DeliveryError          an answer could not be handed to the SMTP server
+    ├── DatabaseUnavailableError  the database cannot answer now; retry later
     └── TicketNotFoundError    a staff command names a ticket that does not exist
 
 Messages say what a staff member should do next.
@@ -48,6 +49,11 @@ class DeliveryError(HelpdeskError):
         super().__init__(message)
         self.code = code
         self.permanent = permanent
+
+
+class DatabaseUnavailableError(HelpdeskError, ConnectionError):
+    """The database cannot answer now (restart, lost connection, lock): nothing about the
+    message in hand was committed, so it stays unmarked and is handled on a later try."""
 
 
 class TicketNotFoundError(HelpdeskError, LookupError):

@@ -31,9 +31,10 @@ from helpdesk.act import (
     record_ticket,
     store_attachments,
 )
+from helpdesk.database import is_transient_error
 from helpdesk.decide import DECIDE, decide
 from helpdesk.decision import Decision
-from helpdesk.errors import HelpdeskError, MessageParseError
+from helpdesk.errors import DatabaseUnavailableError, HelpdeskError, MessageParseError
 from helpdesk.mailbox import RawMessage
 from helpdesk.models import InboundMessage, QuarantineEntry, Ticket
 from helpdesk.settings import Settings
@@ -103,12 +104,15 @@ class Pipeline:
         return self.apply(raw, prepare(raw.data, self.settings))
 
     def apply(self, raw: RawMessage, prepared: Prepared) -> Outcome:
-        """Store, act and commit what `prepare` made of `raw`: the single writer's part."""
+        """Store, act and commit what `prepare` made of `raw`: the single writer's part.
+
+        Raises DatabaseUnavailableError when the database cannot answer: then nothing was
+        committed, and the message must stay unmarked for a later try.
+        """
         if prepared.message is None:
             return self.flag_for_staff(raw, prepared.problem or "the message cannot be parsed")
-        with Session(self.engine) as session:
-            if seen_message(session, prepared.dedup_key) is not None:
-                return Outcome.DUPLICATE
+        if self._seen(prepared.dedup_key):
+            return Outcome.DUPLICATE
         if prepared.decision is None:  # a DECIDE step broke
             log.error("handling %s failed:\n%s", raw.location, prepared.trace)
             return self.flag_for_staff(
@@ -128,11 +132,14 @@ class Pipeline:
                 for step in ACT:
                     step(act)
                 session.commit()
-        except IntegrityError:
-            # Another worker committed the same message between our check and commit.
-            log.info("message %s was stored by another worker", raw.location)
-            return Outcome.DUPLICATE
+        except IntegrityError as exc:
+            if self._seen(dedup_key):
+                # Another worker committed the same message between our check and commit.
+                log.info("message %s was stored by another worker", raw.location)
+                return Outcome.DUPLICATE
+            return self.flag_for_staff(raw, f"IntegrityError: {exc}", dedup_key=dedup_key)
         except Exception as exc:  # a step broke: staff decide, the run goes on
+            _raise_if_transient(exc)
             log.error("handling %s failed:\n%s", raw.location, traceback.format_exc())
             return self.flag_for_staff(raw, f"{type(exc).__name__}: {exc}", dedup_key=dedup_key)
         log.info(
@@ -151,6 +158,17 @@ class Pipeline:
             with Session(self.engine) as session:
                 if seen_message(session, key) is not None:
                     return Outcome.DUPLICATE
+                # The message's unique key first, the ticket counter second: the same
+                # order as a normal message, so two workers cannot deadlock on the pair.
+                inbound = InboundMessage(
+                    dedup_key=key,
+                    location=raw.location,
+                    raw_sha256=sha256_hex(raw.data),
+                    raw_path=raw_path,
+                    error=reason[:1000],
+                )
+                session.add(inbound)
+                session.flush()
                 year = (raw.internal_date or datetime.now()).year
                 ticket = Ticket(
                     ref=next_ref(session, prefix=self.settings.helpdesk.ticket_prefix, year=year),
@@ -162,16 +180,8 @@ class Pipeline:
                 )
                 session.add(ticket)
                 session.flush()
-                session.add(
-                    InboundMessage(
-                        dedup_key=key,
-                        location=raw.location,
-                        ticket_id=ticket.id,
-                        raw_sha256=sha256_hex(raw.data),
-                        raw_path=raw_path,
-                        error=reason[:1000],
-                    )
-                )
+                inbound.ticket_id = ticket.id
+                session.add(inbound)
                 session.add(
                     QuarantineEntry(
                         location=raw.location,
@@ -185,6 +195,30 @@ class Pipeline:
                     "message %s flagged for staff as %s: %s", raw.location, ticket.ref, reason
                 )
                 return Outcome.FLAGGED
+        except IntegrityError:
+            if self._seen(key):
+                return Outcome.DUPLICATE  # another worker flagged the same message
+            log.error("cannot store %s; it stays on the server", raw.location)
+            return Outcome.QUARANTINED
         except (OSError, HelpdeskError, SQLAlchemyError, ValueError) as exc:
+            _raise_if_transient(exc)
             log.error("cannot even store %s (%s); it stays on the server", raw.location, exc)
             return Outcome.QUARANTINED
+
+    def _seen(self, dedup_key: str) -> bool:
+        """Whether a message with this key is committed (in a fresh session)."""
+        try:
+            with Session(self.engine) as session:
+                return seen_message(session, dedup_key) is not None
+        except SQLAlchemyError as exc:
+            _raise_if_transient(exc)
+            raise
+
+
+def _raise_if_transient(exc: BaseException) -> None:
+    """A database that cannot answer now is no fault of the message: retry it later."""
+    if is_transient_error(exc):
+        raise DatabaseUnavailableError(
+            f"the database cannot answer ({type(exc).__name__}); the message stays unmarked "
+            "and is handled when it is back"
+        ) from exc

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from helpdesk.backoff import backoff_delays
-from helpdesk.errors import MailboxError
+from helpdesk.database import is_transient_error
+from helpdesk.errors import DatabaseUnavailableError, MailboxError
 from helpdesk.mailbox import Mailbox, open_mailbox
 from helpdesk.message_ids import load_secret
 from helpdesk.models import utcnow
@@ -97,6 +99,10 @@ def _default_processes() -> int:
     """Worker processes for parsing: one per core, none on a single core."""
     cores = os.cpu_count() or 1
     return cores if cores > 1 else 0
+
+
+def _what(exc: BaseException) -> str:
+    return "mailbox" if isinstance(exc, MailboxError) else "database"
 
 
 class _StopWaiting(Exception):
@@ -222,10 +228,13 @@ class Worker:
                 self._wait(self.mailbox.wait_for_mail, self._wait_seconds())
             except _StopWaiting:
                 break
-            except MailboxError as exc:
+            except (MailboxError, DatabaseUnavailableError, SQLAlchemyError) as exc:
+                if isinstance(exc, SQLAlchemyError) and not is_transient_error(exc):
+                    raise
+                # Nothing unhandled was marked: wait, then read the folder again.
                 self.close_mailbox()
                 pause = next(delays)
-                log.warning("mailbox unavailable (%s); retrying in %.0f s", exc, pause)
+                log.warning("%s unavailable (%s); retrying in %.0f s", _what(exc), exc, pause)
                 try:
                     self._wait(self.stop_requested.wait, pause)
                 except _StopWaiting:

@@ -3,15 +3,18 @@ cut-over, and messages that break a step (flagged, then replayed)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from helpdesk import pipeline
-from helpdesk.models import Agency, Ticket
+from helpdesk.errors import DatabaseUnavailableError
+from helpdesk.models import Agency, QuarantineEntry, Ticket
 from helpdesk.replay import replay_entry
 from helpdesk.settings import Settings
 from helpdesk.views import quarantine_table
@@ -164,3 +167,29 @@ def test_colleague_from_the_same_agency_may_follow_up(helpdesk: Callable[..., He
     desk.run_once()
     [ticket] = desk.tickets()
     assert ticket["complete"]
+
+
+def test_database_outage_mid_message_leaves_it_unmarked_for_a_later_run(
+    helpdesk: Callable[..., Helpdesk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = helpdesk()
+    desk.receive(sample(WITH_DOCUMENTS))
+    locked = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+    def database_goes_away(act: Any) -> None:
+        raise locked
+
+    monkeypatch.setattr(pipeline, "ACT", (database_goes_away, *pipeline.ACT[1:]))
+    with pytest.raises(DatabaseUnavailableError):
+        desk.run_once()
+
+    assert desk.tickets() == []
+    with Session(desk.engine) as session:
+        assert session.exec(select(QuarantineEntry)).all() == []
+    unmarked = [p.name for p in desk.settings.mailbox.path.rglob("*") if p.is_file()]
+    assert unmarked and not any(name.endswith("S") for name in unmarked)
+
+    monkeypatch.undo()  # the database is back
+    desk.run_once()
+    assert len(desk.tickets()) == 1
+    assert len(desk.answers()) == 1
