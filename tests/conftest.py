@@ -18,6 +18,7 @@ from tests.servers import (
     SmtpRecorder,
     postgres_bindir,
 )
+from tests.web_desk import WebDesk, copy_seeded, seed
 
 # --- mail servers ---------------------------------------------------------------------
 
@@ -140,3 +141,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db.sqlite3'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+# --- the staff web pages ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A helpdesk with the web tests' tickets, built once per module."""
+    folder = tmp_path_factory.mktemp("seeded")
+    seed(folder)
+    return folder
+
+
+@pytest.fixture
+def web(seeded: Path, tmp_path: Path) -> WebDesk:
+    """A fresh copy of the seeded helpdesk for one test."""
+    return copy_seeded(seeded, tmp_path / "desk")

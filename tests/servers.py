@@ -80,6 +80,26 @@ def _system_accounts() -> _Accounts:
     return _Accounts(mail.pw_uid, mail.pw_gid, "dovenull", "dovecot", "dovecot")
 
 
+def stop_process(
+    process: subprocess.Popen[bytes] | None, sig: signal.Signals, *, timeout: float
+) -> None:
+    """Ask a server started with start_new_session to stop, then make sure it did.
+
+    A master killed hard can leave its children behind in its process group.
+    """
+    if process is None:
+        return
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -219,18 +239,7 @@ service imap-login {{
     def stop(self) -> None:
         """Stop Dovecot; connected clients see their connections drop."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=15)
-        # A master killed hard can leave its children behind in its process group.
-        with suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_process(process, signal.SIGTERM, timeout=15)
 
     def restart(self) -> None:
         self.stop()
@@ -657,17 +666,7 @@ class PostgresServer:
     def stop(self) -> None:
         """Fast shutdown: open transactions are rolled back and clients disconnected."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # SIGTERM would wait for every client
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=15)
-        with suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_process(process, signal.SIGINT, timeout=30)  # SIGTERM would wait for clients
 
     def restart(self) -> None:
         self.stop()

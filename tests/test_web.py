@@ -14,23 +14,13 @@ from helpdesk.tickets import QueueFilter, list_tickets
 from helpdesk.web.accounts import set_disabled, set_password
 from helpdesk.web.queue import PAGE_SIZE, queue_page
 from helpdesk.web.security import SECURITY_HEADERS
-from tests.web_desk import HOSTILE, PASSWORD, WebDesk, copy_seeded, csrf_of, login, seed
+from tests.web_desk import HOSTILE, PASSWORD, WebDesk, csrf_of, login
 
 FORENSIC, SCHEDULE, INCOMPLETE, HOSTILE_REF = (f"HD-2026-0000{n}" for n in range(1, 5))
 PAGES = ("/", f"/tickets/{FORENSIC}", "/attachments/1", "/log", "/log.xlsx?month=2026-11")
 ADMIN_PAGES = ("/registry", "/registry.xlsx", "/staff")
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeded")
-    seed(folder)
-    return folder
-
-
-@pytest.fixture
-def web(seeded: Path, tmp_path: Path) -> WebDesk:
-    return copy_seeded(seeded, tmp_path / "desk")
 
 
 # --- logins ---------------------------------------------------------------------------------

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
 
 from helpdesk.models import AuditEntry, OutboxAnswer
-from tests.web_desk import WebDesk, copy_seeded, csrf_of, seed
+from tests.web_desk import WebDesk, csrf_of
 
 FORENSIC, SCHEDULE, INCOMPLETE = "HD-2026-00001", "HD-2026-00002", "HD-2026-00003"
 AUDITED = {"assign": "assigned", "note": "note", "escalate": "escalated", "resolve": "resolved",
            "reject": "rejected", "reopen": "reopened"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeded")
-    seed(folder)
-    return folder
-
-
-@pytest.fixture
-def web(seeded: Path, tmp_path: Path) -> WebDesk:
-    return copy_seeded(seeded, tmp_path / "desk")
 
 
 def outbox(web: WebDesk, ref: str) -> list[OutboxAnswer]:

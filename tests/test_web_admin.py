@@ -17,21 +17,11 @@ from helpdesk.models import Agency, StaffAccount
 from helpdesk.registry import HEADERS, SHEET
 from helpdesk.settings import settings_from_dict
 from helpdesk.web.accounts import check_login
-from tests.web_desk import PASSWORD, WebDesk, copy_seeded, csrf_of, seed
+from tests.web_desk import PASSWORD, WebDesk, csrf_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seeded")
-    seed(folder)
-    return folder
-
-
-@pytest.fixture
-def web(seeded: Path, tmp_path: Path) -> WebDesk:
-    return copy_seeded(seeded, tmp_path / "desk")
 
 
 def registry_xlsx(*rows: list[str]) -> bytes:
