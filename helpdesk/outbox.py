@@ -30,20 +30,15 @@ from helpdesk.errors import DeliveryError
 from helpdesk.loops import block_address
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
 from helpdesk.settings import Settings, SmtpSection
+from replies.render import one_line
 
 log = logging.getLogger(__name__)
 
 LOOP_HEADER = "X-LPSE-Helpdesk"
-_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 _ADDR_SPEC = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
 )
 _MSGID = re.compile(r"^[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+$")
-
-
-def header_text(value: str, limit: int = 300) -> str:
-    """`value` as one header-safe line: every line break and control character is a space."""
-    return " ".join(_BREAKS.sub(" ", value).split())[:limit]
 
 
 def valid_address(address: str) -> bool:
@@ -76,10 +71,10 @@ def build_answer(
         raise DeliveryError(f"refusing to answer an unusable address {to_address!r}")
     msg = EmailMessage(policy=SMTP)
     msg["From"] = HeaderAddress(
-        display_name=header_text(settings.helpdesk.name), addr_spec=settings.helpdesk.address
+        display_name=one_line(settings.helpdesk.name), addr_spec=settings.helpdesk.address
     )
-    msg["To"] = HeaderAddress(display_name=header_text(to_name, 100), addr_spec=to_address)
-    msg["Subject"] = header_text(subject, 250)
+    msg["To"] = HeaderAddress(display_name=one_line(to_name, 100), addr_spec=to_address)
+    msg["Subject"] = one_line(subject, 250)
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = f"<{message_id}>"
     thread = [ref for ref in references if _MSGID.match(ref)][-10:]
@@ -120,7 +115,7 @@ def queue_answer(
         event=event,
         cause_message_id=cause_message_id,
         recipient=recipient.lower(),  # rate limits count by address, case-folded
-        subject=header_text(subject, 250),
+        subject=one_line(subject, 250),
         message_id=message_id,
         raw=raw,
         next_attempt_at=now,
