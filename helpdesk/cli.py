@@ -101,9 +101,11 @@ def run(ctx: _Context, once: bool) -> None:
     try:
         if once:
             report = worker.run_once()
+            retry = report.outcomes.get("retry", 0)
             click.echo(
                 f"{report.fetched} messages read, {report.sent.sent} answers sent, "
                 f"{report.sent.deferred} deferred, {report.sent.failed} failed"
+                + (f", {retry} left for another try" if retry else "")
             )
             return
         signal.signal(signal.SIGTERM, lambda *_: worker.request_stop())

@@ -183,3 +183,19 @@ class QuarantineEntry(SQLModel, table=True):
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     created_at: datetime = Field(default_factory=utcnow)
     replayed_at: datetime | None = None
+
+
+class MessageAttempt(SQLModel, table=True):
+    """A message a worker is handling now, or that failed: one row per message until its
+    ticket commits. Counting tries lets one that keeps failing (a step raising, the bot
+    dying on it) be set aside for staff instead of being retried for ever."""
+
+    dedup_key: str = Field(primary_key=True)  # as InboundMessage.dedup_key
+    location: str = ""
+    attempts: int = 0
+    last_error: str = ""
+    # "host:pid:token" of the worker on it now, "" between tries. Still set at the next
+    # try means that worker died on it; until lease_until, another live worker skips it.
+    owner: str = ""
+    lease_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

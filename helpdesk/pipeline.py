@@ -5,9 +5,11 @@
     then:    mailbox.mark_processed
 
 The ticket, its attachments and its answer are committed in one transaction; only
-then is the message flagged on the server. A message that cannot be parsed or breaks
-a step becomes a ticket flagged for staff, with the raw mail kept and a quarantine
-entry for `helpdesk quarantine replay`.
+then is the message flagged on the server. A message that cannot be parsed becomes a
+ticket flagged for staff at once, with the raw mail kept and a quarantine entry for
+`helpdesk quarantine replay`. One that breaks a step (or dies with the bot) is left on
+the server and tried again on the next run, while the mail behind it goes on; after
+`[limits] attempts` tries it is flagged the same way, and staff are alerted.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import enum
 import logging
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -31,12 +33,21 @@ from helpdesk.act import (
     record_ticket,
     store_attachments,
 )
+from helpdesk.answers import Recipient, Thread, queue_ticket_answer
+from helpdesk.attempts import (
+    Attempt,
+    begin_attempt,
+    end_attempts,
+    fail_attempt,
+    release_attempt,
+    worker_identity,
+)
 from helpdesk.database import is_transient_error
 from helpdesk.decide import DECIDE, decide
 from helpdesk.decision import Decision
 from helpdesk.errors import DatabaseUnavailableError, HelpdeskError, MessageParseError
 from helpdesk.mailbox import RawMessage
-from helpdesk.models import InboundMessage, QuarantineEntry, Ticket
+from helpdesk.models import InboundMessage, QuarantineEntry, Ticket, utcnow
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import next_ref, seen_message
@@ -56,6 +67,7 @@ class Outcome(enum.Enum):
     DUPLICATE = "duplicate"  # read before: nothing new
     FLAGGED = "flagged"  # could not be handled normally: a ticket for staff
     QUARANTINED = "quarantined"  # not even that could be stored
+    RETRY = "retry"  # left on the server for a later try (a step failed, or a worker is on it)
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,7 @@ class Pipeline:
     settings: Settings
     engine: Engine
     secret: bytes
+    owner: str = field(default_factory=worker_identity)  # this worker, on its attempts
 
     @property
     def data_dir(self) -> Path:
@@ -109,19 +122,59 @@ class Pipeline:
         Raises DatabaseUnavailableError when the database cannot answer: then nothing was
         committed, and the message must stay unmarked for a later try.
         """
-        if prepared.message is None:
+        if prepared.message is None:  # a verdict on the bytes: trying again cannot help
             return self.flag_for_staff(raw, prepared.problem or "the message cannot be parsed")
-        if self._seen(prepared.dedup_key):
+        key = prepared.dedup_key
+        if self._seen(key):
             return Outcome.DUPLICATE
+        attempt = self._begin(raw, key)
+        if attempt is None:
+            log.info("message %s is being handled by another worker", raw.location)
+            return Outcome.RETRY
+        limit = self.settings.limits.attempts
+        if attempt.number > limit:  # the last tries died with the bot
+            return self._set_aside(raw, key, limit, attempt.last_error)
         if prepared.decision is None:  # a DECIDE step broke
-            log.error("handling %s failed:\n%s", raw.location, prepared.trace)
-            return self.flag_for_staff(
-                raw, prepared.problem or "a step failed", dedup_key=prepared.dedup_key
+            return self._failed(
+                raw, key, attempt, prepared.problem or "a step failed", prepared.trace
             )
-        return self._act(raw, prepared.message, prepared.decision, prepared.dedup_key)
+        return self._act(raw, prepared.message, prepared.decision, key, attempt)
+
+    def _begin(self, raw: RawMessage, dedup_key: str) -> Attempt | None:
+        try:
+            return begin_attempt(self.engine, self.owner, dedup_key, raw.location)
+        except SQLAlchemyError as exc:
+            _raise_if_transient(exc)
+            raise
+
+    def _failed(
+        self, raw: RawMessage, dedup_key: str, attempt: Attempt, problem: str, trace: str
+    ) -> Outcome:
+        """A step raised: try again next run, or set the message aside after the last try."""
+        limit = self.settings.limits.attempts
+        log.error(
+            "handling %s failed (try %d of %d):\n%s", raw.location, attempt.number, limit, trace
+        )
+        if attempt.number >= limit:
+            return self._set_aside(raw, dedup_key, limit, problem)
+        try:
+            fail_attempt(self.engine, dedup_key, problem)
+        except SQLAlchemyError as exc:  # the lease runs out instead: it is tried again then
+            _raise_if_transient(exc)
+            raise
+        return Outcome.RETRY
+
+    def _set_aside(self, raw: RawMessage, dedup_key: str, tries: int, last_error: str) -> Outcome:
+        reason = f"{last_error or 'unknown error'} (failed {tries} times; set aside)"
+        return self.flag_for_staff(raw, reason, dedup_key=dedup_key, alert=True)
 
     def _act(
-        self, raw: RawMessage, message: ParsedMessage, decision: Decision, dedup_key: str
+        self,
+        raw: RawMessage,
+        message: ParsedMessage,
+        decision: Decision,
+        dedup_key: str,
+        attempt: Attempt,
     ) -> Outcome:
         raw_path = store_blob(self.data_dir, "mail", raw.data, ".eml")
         try:
@@ -131,17 +184,21 @@ class Pipeline:
                 )
                 for step in ACT:
                     step(act)
+                end_attempts(session, dedup_key)
                 session.commit()
         except IntegrityError as exc:
             if self._seen(dedup_key):
                 # Another worker committed the same message between our check and commit.
                 log.info("message %s was stored by another worker", raw.location)
+                self._forget(dedup_key)
                 return Outcome.DUPLICATE
             return self.flag_for_staff(raw, f"IntegrityError: {exc}", dedup_key=dedup_key)
-        except Exception as exc:  # a step broke: staff decide, the run goes on
-            _raise_if_transient(exc)
-            log.error("handling %s failed:\n%s", raw.location, traceback.format_exc())
-            return self.flag_for_staff(raw, f"{type(exc).__name__}: {exc}", dedup_key=dedup_key)
+        except Exception as exc:  # a step broke: try again later, the run goes on
+            if is_transient_error(exc):
+                release_attempt(self.engine, dedup_key)
+                _raise_if_transient(exc)
+            problem = f"{type(exc).__name__}: {exc}"
+            return self._failed(raw, dedup_key, attempt, problem, traceback.format_exc())
         log.info(
             "message %s: %s -> %s",
             raw.location,
@@ -150,8 +207,11 @@ class Pipeline:
         )
         return Outcome.AUTOMATIC if decision.automatic else Outcome.TICKET
 
-    def flag_for_staff(self, raw: RawMessage, reason: str, *, dedup_key: str = "") -> Outcome:
-        """Keep the raw mail and open a ticket that tells staff to look at it."""
+    def flag_for_staff(
+        self, raw: RawMessage, reason: str, *, dedup_key: str = "", alert: bool = False
+    ) -> Outcome:
+        """Keep the raw mail and open a ticket that tells staff to look at it; with `alert`,
+        also mail `[helpdesk] staff_address` (when set)."""
         key = dedup_key or f"sha256:{sha256_hex(raw.data)}"
         try:
             raw_path = store_blob(self.data_dir, "mail", raw.data, ".eml")
@@ -190,8 +250,11 @@ class Pipeline:
                         ticket_id=ticket.id,
                     )
                 )
+                end_attempts(session, key)
+                if alert and self.settings.helpdesk.staff_address:
+                    self._queue_staff_alert(session, ticket, raw, reason)
                 session.commit()
-                log.warning(
+                (log.error if alert else log.warning)(
                     "message %s flagged for staff as %s: %s", raw.location, ticket.ref, reason
                 )
                 return Outcome.FLAGGED
@@ -204,6 +267,27 @@ class Pipeline:
             _raise_if_transient(exc)
             log.error("cannot even store %s (%s); it stays on the server", raw.location, exc)
             return Outcome.QUARANTINED
+
+    def _queue_staff_alert(
+        self, session: Session, ticket: Ticket, raw: RawMessage, reason: str
+    ) -> None:
+        queue_ticket_answer(
+            session,
+            self.settings,
+            self.secret,
+            ticket=ticket,
+            event="staff_alert",
+            to=Recipient("Petugas Helpdesk", self.settings.helpdesk.staff_address),
+            thread=Thread(subject=ticket.subject),
+            received_at=raw.internal_date or utcnow(),
+            extra={"reason": reason, "location": raw.location},
+        )
+
+    def _forget(self, dedup_key: str) -> None:
+        """Drop our attempt at a message another worker committed."""
+        with Session(self.engine) as session:
+            end_attempts(session, dedup_key)
+            session.commit()
 
     def _seen(self, dedup_key: str) -> bool:
         """Whether a message with this key is committed (in a fresh session)."""

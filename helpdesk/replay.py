@@ -41,6 +41,8 @@ def replay_entry(settings: Settings, engine: Engine, entry_id: int) -> str:
         settings, engine, load_secret(settings.helpdesk.secret, settings.helpdesk.data_dir)
     )
     outcome = pipeline.handle(raw)
+    if outcome is Outcome.RETRY:
+        raise ReplayError(f"Entry {entry_id} still fails; see the log for the step that broke.")
     with Session(engine) as session:
         entry = session.get(QuarantineEntry, entry_id)
         assert entry is not None

@@ -170,7 +170,9 @@ class Worker:
                 report.fetched += 1
                 outcome = self.pipeline.apply(raw, prepared)
                 report.count(outcome)
-                if outcome is Outcome.QUARANTINED:
+                if outcome is Outcome.RETRY:
+                    pass  # unmarked: the next run's sweep (UNSEEN) brings it back
+                elif outcome is Outcome.QUARANTINED:
                     if not mailbox.quarantine(raw, "could not be stored"):
                         log.error("message %s left unmarked on the server for staff", raw.location)
                 else:

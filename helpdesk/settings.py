@@ -40,6 +40,9 @@ class HelpdeskSection(_Section):
     # The authserv-id our receiving server writes in Authentication-Results; only its
     # topmost such header is read. Empty: none is trusted and no sender is verified.
     authserv_id: str = ""
+    # Where staff alerts go (a message set aside after failing repeatedly); empty: the
+    # alert is the flagged ticket in the queue and an ERROR line in the log.
+    staff_address: str = ""
 
     @field_validator("address")
     @classmethod
@@ -73,6 +76,9 @@ class ImapSection(_Section):
     # Poll interval when the server has no IDLE.
     poll_interval: float = Field(default=30.0, gt=0)
     timeout: float = Field(default=60.0, gt=0)
+    # The longest a connection that died silently (a NAT or firewall dropped it) goes
+    # unnoticed: IDLE is renewed, and TCP keepalive probes sent, within this many seconds.
+    keepalive: float = Field(default=300.0, gt=0)
 
 
 class SmtpSection(_Section):
@@ -130,6 +136,9 @@ class LimitsSection(_Section):
     # no header check recognises still cannot draw more than this out of us.
     answers_per_hour: int = Field(default=10, ge=1)
     answers_per_day: int = Field(default=30, ge=1)
+    # Failed tries at one message (a step raising, the bot dying on it) before it is set
+    # aside for staff, so the mail behind it is not held up.
+    attempts: int = Field(default=3, ge=1, le=20)
 
 
 class DatabaseSection(_Section):

@@ -18,10 +18,12 @@ SAMPLES = Path(__file__).parent / "samples"
 ROOT = Path(__file__).parent.parent
 
 # Runs the CLI with one function replaced by a SIGKILL of the process itself: the crash
-# happens at exactly that point of a real run.
+# happens at exactly that point of a real run. With a marker (argv[2], may be empty), only
+# a call whose Act holds raw mail containing it dies; other calls go through.
 _CRASH_AT = """
 import os, signal, sys, importlib
 parts = sys.argv.pop(1).split(".")
+marker = sys.argv.pop(1).encode()
 for cut in range(len(parts) - 1, 0, -1):  # the longest importable prefix is the module
     try:
         owner = importlib.import_module(".".join(parts[:cut]))
@@ -30,7 +32,13 @@ for cut in range(len(parts) - 1, 0, -1):  # the longest importable prefix is the
         continue
 for attribute in parts[cut:-1]:
     owner = getattr(owner, attribute)
-setattr(owner, parts[-1], lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
+original = getattr(owner, parts[-1])
+def crash(*args, **kwargs):
+    raws = [getattr(getattr(arg, "raw", None), "data", b"") for arg in args]
+    if not marker or any(marker in raw for raw in raws):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(*args, **kwargs)
+setattr(owner, parts[-1], crash)
 from helpdesk.cli import main
 main()
 """
@@ -62,8 +70,15 @@ class Bot:
     def settings_path(self) -> Path:
         return self.folder / "settings.toml"
 
-    def write_settings(self, *, database_url: str | None = None, **imap: Any) -> None:
-        """settings.toml for this bot; `database_url` None keeps the SQLite default."""
+    def write_settings(
+        self,
+        *,
+        database_url: str | None = None,
+        helpdesk: dict[str, Any] | None = None,
+        **imap: Any,
+    ) -> None:
+        """settings.toml for this bot; `database_url` None keeps the SQLite default;
+        `helpdesk` adds keys to [helpdesk]."""
         values = {
             "host": self.account.host,
             "port": self.account.port,
@@ -72,7 +87,9 @@ class Bot:
             "password": self.account.password,
             "timeout": 30.0,
         } | imap
-        lines = ["[helpdesk]", 'data_dir = "data"', "[mailbox]", 'source = "imap"', "[imap]"]
+        lines = ["[helpdesk]", 'data_dir = "data"']
+        lines += [f"{k} = {toml_value(v)}" for k, v in (helpdesk or {}).items()]
+        lines += ["[mailbox]", 'source = "imap"', "[imap]"]
         lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
         lines += [
             "[smtp]",
@@ -106,13 +123,15 @@ class Bot:
     def run_once(self) -> subprocess.CompletedProcess[str]:
         return self.run("run", "--once")
 
-    def crash_run_once(self, at: str) -> int:
-        """`run --once`, killed with SIGKILL when it reaches function `at`; the exit code."""
+    def crash_run_once(self, at: str, *, marker: str = "") -> int:
+        """`run --once`, killed with SIGKILL when it reaches function `at` (with `marker`:
+        an ACT step, for mail containing it); the exit code."""
         argv = [
             sys.executable,
             "-c",
             _CRASH_AT,
             at,
+            marker,
             "--settings",
             str(self.settings_path),
             "run",

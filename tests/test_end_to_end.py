@@ -110,6 +110,33 @@ def test_crash_after_commit_before_marking_gives_one_ticket_one_answer(
     assert seen(imap_account) == [True]
 
 
+def test_message_the_bot_dies_on_is_set_aside_after_three_tries(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    poison = with_headers(sample("01-forensic-complete-xlsx-pdf-rhs.eml"), Subject="RACUN")
+    imap_account.append(poison)
+    imap_account.append(sample("11-schedule-change-complete-xlsx.eml"))
+    bot = make_bot(imap_account, helpdesk={"staff_address": "staf@karawangkab.go.id"})
+
+    for _ in range(3):  # systemd would restart it each time
+        assert bot.crash_run_once("helpdesk.act.store_attachments", marker="RACUN") != 0
+    assert bot.tickets() == []
+
+    bot.run_once()  # the fourth try does not act on it again: set aside, and on to the next
+
+    tickets = bot.tickets()
+    assert sorted(t["needs_staff"] for t in tickets) == [False, True]
+    assert seen(imap_account) == [True, True]
+    assert sorted(m["To"].addresses[0].addr_spec for m in sent_mail) == [
+        "iisnurhayati.pokja2@gmail.com",
+        "staf@karawangkab.go.id",
+    ]
+    [alert] = [m for m in sent_mail if m["To"].addresses[0].username == "staf"]
+    assert "3" in alert.get_content() and "INBOX/" in alert.get_content()
+    bot.run_once()
+    assert len(bot.tickets()) == 2 and len(sent_mail) == 2
+
+
 def test_crash_between_commit_and_sending_gives_one_answer(
     imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
 ) -> None:

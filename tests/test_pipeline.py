@@ -106,10 +106,10 @@ def test_mail_from_before_the_cut_over_gets_a_ticket_but_no_answer(
     assert desk.answers() == []
 
 
-def test_message_that_breaks_a_step_is_flagged_then_replayed(
+def test_message_that_breaks_a_step_is_set_aside_after_three_tries_then_replayed(
     helpdesk: Callable[..., Helpdesk], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    desk = helpdesk()
+    desk = helpdesk(staff_address="staf@karawangkab.go.id")
     real_decide = pipeline.decide
 
     def broken(message: Any, settings: Settings) -> Any:
@@ -121,10 +121,22 @@ def test_message_that_breaks_a_step_is_flagged_then_replayed(
     desk.receive(sample(NO_DOCUMENTS))
     desk.receive(sample(WITH_DOCUMENTS))
     desk.run_once()
+    # Maybe a passing fault: the message stays for another try, the next one is handled.
+    [handled] = desk.tickets()
+    assert not handled["needs_staff"]
+    assert len(desk.answers()) == 1
 
+    desk.run_once()
+    assert len(desk.tickets()) == 1
+    desk.run_once()  # the third failure sets it aside
     flagged, handled = sorted(desk.tickets(), key=lambda t: t["needs_staff"], reverse=True)
     assert flagged["needs_staff"] and not handled["needs_staff"]
-    assert len(desk.answers()) == 1  # the run went on to the next message
+    [answer, alert] = desk.answers()
+    assert alert["To"] == "Petugas Helpdesk <staf@karawangkab.go.id>"
+    assert flagged["ref"] in alert["Subject"]
+    assert "RuntimeError: a bug in a step" in alert.get_content()
+    desk.run_once()
+    assert len(desk.tickets()) == 2  # set aside means handled: not read again
     with Session(desk.engine) as session:
         listing = quarantine_table(session)
     assert "RuntimeError: a bug in a step" in listing
@@ -134,7 +146,7 @@ def test_message_that_breaks_a_step_is_flagged_then_replayed(
 
     kinds = sorted((t["kind"], t["status"]) for t in desk.tickets())
     assert ("forensic_test", "awaiting_documents") in kinds
-    assert len(desk.answers()) == 2
+    assert len(desk.answers()) == 3
 
 
 def test_colleague_from_the_same_agency_may_follow_up(helpdesk: Callable[..., Helpdesk]) -> None:
