@@ -52,3 +52,22 @@ def test_two_workers_on_sqlite(
 
     print(result.table())  # shown with -s, and on failure
     assert result.ok, "\n".join(result.trouble[:20])
+
+
+def test_two_workers_moving_handled_mail_to_a_processed_folder(
+    tmp_path: Path,
+    imap_account: ImapAccount,
+    smtp_server: SmtpRecorder,
+    sent_mail: list[EmailMessage],
+) -> None:
+    url = f"sqlite:///{tmp_path / 'data' / 'helpdesk.sqlite3'}"
+    bot = Bot(tmp_path, imap_account, smtp_server)
+    bot.write_settings(database_url=url, sweep_interval=5.0, processed_folder="Processed")
+
+    result = run_fleet(bot, url, workers=2, count=60, seconds=8)
+
+    print(result.table())  # shown with -s, and on failure
+    assert result.ok, "\n".join(result.trouble[:20])
+    assert imap_account.fetch_all("INBOX") == []
+    moved = [message.data for message in imap_account.fetch_all("Processed")]
+    assert len(moved) == len(set(moved)) == 60  # each once: no copy left behind by a race
