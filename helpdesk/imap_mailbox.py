@@ -8,7 +8,9 @@ one is not.
 
 imapclient, imaplib and socket errors stop here: callers see MailboxError, or
 MailboxLoginError when the server refuses our credentials. A dropped connection raises
-MailboxError once; the next call connects again.
+MailboxError once; the next call connects again. One that died silently (a NAT or firewall
+forgot it) is noticed within about `[imap] keepalive` + `timeout` seconds: TCP keepalive
+probes, and IDLE renewed at least that often, whose DONE then goes unanswered.
 """
 
 from __future__ import annotations
@@ -35,12 +37,28 @@ BATCH_MESSAGES = 50  # messages fetched per FETCH ...
 BATCH_BYTES = 32 * 1024 * 1024  # ... and at most this many bytes of them (one big one alone)
 SIZE_CHUNK = 1000  # UIDs whose sizes are asked for in one FETCH
 IDLE_MAX = 25 * 60.0  # RFC 2177: servers may end an IDLE after 30 minutes
+KEEPALIVE_PROBES = 4  # unanswered TCP keepalive probes before the kernel gives up
+_TCP_SECONDS_MAX = 32767  # Linux refuses larger TCP_KEEPIDLE and TCP_KEEPINTVL values
 
 
-def _keep_alive(sock: socket.socket) -> None:
+def keepalive_options(seconds: float) -> dict[str, int]:
+    """TCP keepalive options that give up on a silent peer within `seconds`.
+
+    {"TCP_KEEPIDLE": 150, "TCP_KEEPINTVL": 37, "TCP_KEEPCNT": 4} for 300: idle + interval
+    * count <= seconds. The kernel counts whole seconds, at least one each, so below 2 s
+    the probes take 2 s (IDLE renewal still keeps to the setting).
+    """
+    budget = min(int(seconds), _TCP_SECONDS_MAX)
+    idle = max(1, budget // 2)
+    rest = max(1, budget - idle)
+    count = min(KEEPALIVE_PROBES, rest)
+    return {"TCP_KEEPIDLE": idle, "TCP_KEEPINTVL": max(1, rest // count), "TCP_KEEPCNT": count}
+
+
+def _keep_alive(sock: socket.socket, seconds: float) -> None:
     """Let the kernel notice a peer that vanished silently (NAT, firewall) during IDLE."""
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 15), ("TCP_KEEPCNT", 4)):
+    for name, value in keepalive_options(seconds).items():
         if hasattr(socket, name):  # Linux names; other systems keep their defaults
             sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
 
@@ -120,7 +138,7 @@ class ImapMailbox:
         client._imap.debug = 0
         client.normalise_times = False  # keep INTERNALDATE's offset: aware datetimes
         try:
-            _keep_alive(client.socket())
+            _keep_alive(client.socket(), s.keepalive)
             if s.security == "starttls":
                 client.starttls(context)
             client.login(s.user, s.password)
@@ -277,6 +295,9 @@ class ImapMailbox:
         if client.has_capability("MOVE"):
             client.move([uid], folder)
             return
+        # Cut off after COPY, the message is in both folders: read again, the pipeline
+        # knows it (no second ticket) and it is copied once more. Cut off after \Deleted,
+        # it stays flagged until someone expunges; fetch_new skips it. Never lost either way.
         client.copy([uid], folder)
         client.add_flags([uid], [DELETED], silent=True)
         if client.has_capability("UIDPLUS"):
@@ -325,7 +346,7 @@ class ImapMailbox:
         folder = self._settings.folder
         with self._server(f"waiting for mail in {folder}") as client:
             if client.has_capability("IDLE"):
-                return self._idle(client, folder, min(timeout, IDLE_MAX))
+                return self._idle(client, folder, timeout)
         time.sleep(min(timeout, self._settings.poll_interval))
         return False
 
@@ -337,16 +358,29 @@ class ImapMailbox:
         if self._fetched is not None and now != self._fetched:
             return True
         self._fetched = now
+        # A connection that died silently looks exactly like a quiet mailbox during IDLE;
+        # only an unanswered DONE (read with [imap] timeout) gives it away, so IDLE is
+        # renewed at least every `keepalive` seconds.
+        renew = min(IDLE_MAX, self._settings.keepalive)
         deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if self._idle_round(client, min(left, renew)):
+                return True
+        return False
+
+    @staticmethod
+    def _idle_round(client: IMAPClient, seconds: float) -> bool:
+        """One IDLE command of at most `seconds`; True if the server announced new mail."""
+        until = time.monotonic() + seconds
         arrived = False
         client.idle()
-        while not arrived and (left := deadline - time.monotonic()) > 0:
+        while not arrived and (left := until - time.monotonic()) > 0:
             responses = client.idle_check(timeout=left)
             # idle_check returns nothing early only when the server closed the connection.
-            if not responses and deadline - time.monotonic() > 0.05:
+            if not responses and until - time.monotonic() > 0.05:
                 raise ConnectionResetError("the server closed the connection during IDLE")
             arrived = any(_announces_mail(r) for r in responses)
         # A response that came in one packet with "+ idling" waits in imaplib's buffer,
-        # unseen by idle_check; it surfaces here, at worst `timeout` late.
+        # unseen by idle_check; it surfaces here, at worst `seconds` late.
         _, late = client.idle_done()
         return arrived or any(_announces_mail(r) for r in late)
