@@ -302,7 +302,8 @@ def _trusted_followup_ticket(act: Act) -> Ticket | None:
     ref = act.decision.ticket_ref
     if not ref:
         return None
-    ticket = find_ticket(act.session, ref)
+    # Locked (PostgreSQL) until the commit: a staff action on the ticket waits for us.
+    ticket = find_ticket(act.session, ref, for_update=True)
     if ticket is None:
         return None
     domain = act.settings.helpdesk.own_domain

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from helpdesk.models import BlockedAddress, OutboxAnswer, utcnow
 from helpdesk.settings import LimitsSection
 
+# The first key of the two-key advisory locks on answers per address: apart from the
+# one-key lock that serialises migrations (helpdesk.database), whatever an address hashes to.
+_ANSWERS_LOCK_SPACE = 0x4C5053
+
 
 def answer_refusal(session: Session, limits: LimitsSection, recipient: str) -> str | None:
-    """A short English reason not to answer `recipient` now, or None to go ahead."""
+    """A short English reason not to answer `recipient` now, or None to go ahead.
+
+    Holds the address's turn (see `take_turn_for`) until the caller's transaction ends:
+    queue the answer in that same transaction, and the ceilings hold with several workers.
+    """
     address = recipient.lower()
+    take_turn_for(session, address)
     blocked = session.get(BlockedAddress, address)
     if blocked is not None:
         return f"{address} is blocked ({blocked.reason})"
@@ -26,6 +35,22 @@ def answer_refusal(session: Session, limits: LimitsSection, recipient: str) -> s
         if _answers_since(session, address, now - window) >= ceiling:
             return f"{address} already got {ceiling} answers in the last {_words(window)}"
     return None
+
+
+def take_turn_for(session: Session, address: str) -> None:
+    """Wait until no other transaction is counting or queuing answers to `address`.
+
+    Without it, two workers on PostgreSQL could both count the address's answers before
+    either commits its own, and both answer past the ceiling. The lock is PostgreSQL's
+    transaction-scoped advisory lock on the lower-cased address, released at commit or
+    rollback. SQLite needs none: BEGIN IMMEDIATE already lets one writer in at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), hashtext(:address))"),
+        {"space": _ANSWERS_LOCK_SPACE, "address": address.lower()},
+    )
 
 
 def block_address(session: Session, address: str, reason: str) -> None:

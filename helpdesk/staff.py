@@ -1,8 +1,10 @@
 """What staff do to a ticket: assign, note, escalate, resolve, reject, reopen.
 
 Each action changes the ticket, writes the audit trail and queues the answer the SLA
-requires, all in the caller's transaction: nothing is half done. A password reset's
-outcome only ever goes to the Administrator Agency address on record.
+requires, all in the caller's transaction: nothing is half done. The ticket is read
+locked (`for_update`), so a follow-up the bot joins to it meanwhile waits for the
+action's commit instead of undoing it. A password reset's outcome only ever goes to the
+Administrator Agency address on record.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def assign(session: Session, staff: Staff, ref: str, assignee: str) -> ActionRes
 
 def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResult:
     """An internal note: on the audit trail only, never sent."""
-    ticket = get_ticket(session, ref)
+    ticket = get_ticket(session, ref, for_update=True)
     if not text.strip():
         raise StaffActionError("The note is empty.")
     _save(session, ticket, staff, "note", text.strip())
@@ -127,7 +129,7 @@ def reject(session: Session, staff: Staff, ref: str, *, reason: str) -> ActionRe
 
 
 def reopen(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:
-    ticket = get_ticket(session, ref)
+    ticket = get_ticket(session, ref, for_update=True)
     if ticket.status not in CLOSED:
         raise StaffActionError(f"{ticket.ref} is not closed (status {ticket.status}).")
     ticket.status = "in_progress" if ticket.complete else "awaiting_documents"
@@ -250,7 +252,7 @@ def _last_request(session: Session, ticket: Ticket) -> InboundMessage | None:
 
 
 def _open_ticket(session: Session, ref: str) -> Ticket:
-    ticket = get_ticket(session, ref)
+    ticket = get_ticket(session, ref, for_update=True)
     if ticket.status in CLOSED:
         raise StaffActionError(f"{ticket.ref} is {ticket.status}: reopen it first.")
     return ticket

@@ -74,16 +74,27 @@ def ticket_audit(session: Session, ticket: Ticket) -> Sequence[AuditEntry]:
     return session.exec(query.order_by(col(AuditEntry.id))).all()
 
 
-def get_ticket(session: Session, ref: str) -> Ticket:
-    """The ticket with reference `ref`, or TicketNotFoundError."""
-    ticket = session.exec(select(Ticket).where(Ticket.ref == ref.upper())).first()
+def get_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket:
+    """The ticket with reference `ref`, or TicketNotFoundError; see find_ticket for `for_update`."""
+    ticket = find_ticket(session, ref, for_update=for_update)
     if ticket is None:
         raise TicketNotFoundError(ref)
     return ticket
 
 
-def find_ticket(session: Session, ref: str) -> Ticket | None:
-    return session.exec(select(Ticket).where(Ticket.ref == ref.upper())).first()
+def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Ticket | None:
+    """The ticket with reference `ref`, or None.
+
+    `for_update`: the caller is about to change the ticket. On PostgreSQL its row stays
+    locked until the caller's transaction ends, so a follow-up and a staff action on the
+    same ticket take turns instead of each writing back what it read before the other's
+    commit (a lost update); the row is read afresh, even if the session holds it already.
+    SQLite ignores the lock: BEGIN IMMEDIATE serialises its writers already.
+    """
+    query = select(Ticket).where(Ticket.ref == ref.upper())
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.exec(query).first()
 
 
 def seen_message(session: Session, dedup_key: str) -> InboundMessage | None:

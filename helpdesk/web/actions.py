@@ -163,7 +163,8 @@ def confirm(web: WebState, plan: Plan) -> ActionResult:
     from helpdesk.outbox import send_due
 
     with Session(web.engine) as session, _files_of(web, plan) as files:
-        ticket = get_ticket(session, plan.ref)
+        # Locked first, so no follow-up can change the ticket between this check and the action.
+        ticket = get_ticket(session, plan.ref, for_update=True)
         if ticket.updated_at.isoformat() != plan.stamp:
             raise staff.StaffActionError(
                 "Tiket berubah sejak pratinjau dibuat. Periksa lagi, lalu ulangi tindakan."
