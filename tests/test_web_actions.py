@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from email.message import EmailMessage
 from typing import Any
 
@@ -15,8 +17,6 @@ from tests.web_desk import WebDesk, csrf_of
 FORENSIC, SCHEDULE, INCOMPLETE = "HD-2026-00001", "HD-2026-00002", "HD-2026-00003"
 AUDITED = {"assign": "assigned", "note": "note", "escalate": "escalated", "resolve": "resolved",
            "reject": "rejected", "reopen": "reopened"}  # fmt: skip
-
-
 
 
 def outbox(web: WebDesk, ref: str) -> list[OutboxAnswer]:
@@ -130,6 +130,24 @@ def test_resolve_sends_the_uploaded_letter(web: WebDesk) -> None:
     [attached] = list(sent.iter_attachments())
     assert attached.get_filename() == "Surat Hasil Uji.pdf"
     assert attached.get_payload(decode=True) == letter
+
+
+def test_staged_uploads_are_removed_once_no_preview_can_use_them(web: WebDesk) -> None:
+    uploads = web.desk.settings.helpdesk.data_dir / "uploads"
+    stale = uploads / "ab" / ("ab" + "0" * 62)
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"surat lama")
+    hours_ago = time.time() - 3 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+
+    client = web.logged_in("Dedi")
+    letter = b"%PDF-1.4\nhasil uji baru\n%%EOF\n"
+    files = [("files", ("Surat.pdf", letter, "application/pdf"))]
+    page = preview(client, FORENSIC, "resolve", outcome="opened", files=files)
+
+    assert page.status_code == 200
+    assert not stale.exists()
+    assert [p.read_bytes() for p in uploads.glob("*/*")] == [letter]
 
 
 def test_a_refused_action_shows_why_and_changes_nothing(web: WebDesk) -> None:

@@ -8,10 +8,12 @@ was previewed, or nothing if the ticket changed in between.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,9 @@ from parsers.message import parse_message
 from replies.names import FORENSIC_OUTCOMES
 
 PREVIEW_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
+# A staged upload outlives every preview that may still name it, then is removed: the
+# letters sent stay in the outbox, the staging folder does not grow for ever.
+UPLOAD_KEEP_SECONDS = 2 * PREVIEW_MAX_AGE
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ACTION_NAMES = {
     "assign": "Ambil / tugaskan",
@@ -176,8 +181,25 @@ def confirm(web: WebState, plan: Plan) -> ActionResult:
     return result
 
 
+def _sweep_uploads(uploads: Path) -> None:
+    """Remove staged uploads that no preview can still confirm."""
+    oldest = time.time() - UPLOAD_KEEP_SECONDS
+    for path in uploads.glob("*/*"):
+        with suppress(FileNotFoundError):  # another request swept it first
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+
+
+def _stage(data_dir: Path, data: bytes) -> str:
+    relative = store_blob(data_dir, "uploads", data)
+    os.utime(data_dir / relative)  # the same letter staged again starts a new keep period
+    return relative
+
+
 async def _uploads(web: WebState, form: FormData) -> list[tuple[str, str]]:
     """Store the uploaded files (content-addressed, like attachments); (sha256, name)."""
+    data_dir = web.settings.helpdesk.data_dir
+    await run_in_threadpool(_sweep_uploads, data_dir / "uploads")
     stored = []
     for upload in form.getlist("files"):
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -187,9 +209,7 @@ async def _uploads(web: WebState, form: FormData) -> list[tuple[str, str]]:
             raise staff.StaffActionError(f"{upload.filename}: lebih dari 20 MB.")
         if not data:
             raise staff.StaffActionError(f"{upload.filename}: berkas kosong.")
-        relative = await run_in_threadpool(
-            store_blob, web.settings.helpdesk.data_dir, "uploads", data
-        )
+        relative = await run_in_threadpool(_stage, data_dir, data)
         stored.append((relative.rsplit("/", 1)[1], _safe_name(upload.filename)))
     return stored
 
