@@ -33,6 +33,10 @@ from helpdesk.settings import Settings, SmtpSection
 from replies.render import one_line
 
 log = logging.getLogger(__name__)
+# Headers are written with lines up to RFC 5322's hard limit: the stdlib folder puts a
+# space on both sides of a fold before an encoded word, so a folded Indonesian subject
+# read back as "10349120  – Pembangunan". Subjects (250 characters at most) stay unfolded.
+ANSWER_POLICY = SMTP.clone(max_line_length=998)
 
 LOOP_HEADER = "X-LPSE-Helpdesk"
 _ADDR_SPEC = re.compile(
@@ -93,7 +97,7 @@ def build_answer(
         msg.add_attachment(
             item.data, maintype=item.maintype, subtype=item.subtype, filename=item.filename
         )
-    return msg.as_bytes()
+    return msg.as_bytes(policy=ANSWER_POLICY)  # bodies were encoded above at 76 columns
 
 
 def queue_answer(

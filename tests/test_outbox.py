@@ -54,6 +54,15 @@ def test_answer_carries_thread_and_robot_headers() -> None:
     assert msg["From"].addresses[0].addr_spec == "lpse@karawangkab.go.id"
 
 
+def test_long_indonesian_subject_reads_back_with_its_own_spacing() -> None:
+    subject = "Permohonan Perubahan Jadwal Tender 10349120 – Pembangunan Gedung Puskesmas"
+    raw = answer(subject)
+    msg = message_from_bytes(raw, policy=default)
+    assert msg["Subject"] == f"[HD-2026-00042] {subject}"
+    body_lines = raw.partition(b"\r\n\r\n")[2].split(b"\r\n")
+    assert max(map(len, body_lines)) <= 78  # quoted-printable keeps its 76 columns
+
+
 def test_unusable_recipient_is_refused() -> None:
     with pytest.raises(DeliveryError):
         build_answer(
