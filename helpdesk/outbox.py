@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import aiosmtplib
-from sqlalchemy import or_
+from sqlalchemy import case, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -280,12 +280,16 @@ def _report(
 
 
 def next_due(engine: Engine) -> datetime | None:
-    """When the next pending answer is due, or None when nothing waits."""
+    """When the next pending answer can be sent, or None when nothing waits.
+
+    A claimed answer is not sendable before its claim runs out: counting only its retry
+    time made a worker whose sender died mid-send wake every 50 ms until then.
+    """
+    claim, retry = col(OutboxAnswer.claimed_until), col(OutboxAnswer.next_attempt_at)
+    due = case((claim > retry, claim), else_=retry)
     with Session(engine) as session:
         return session.exec(
-            select(OutboxAnswer.next_attempt_at)
-            .where(OutboxAnswer.status == "pending")
-            .order_by(col(OutboxAnswer.next_attempt_at))
+            select(due).where(OutboxAnswer.status == "pending").order_by(due).limit(1)
         ).first()
 
 

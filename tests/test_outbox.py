@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
+from helpdesk.database import open_database
 from helpdesk.errors import DeliveryError
-from helpdesk.outbox import build_answer, deliver
+from helpdesk.models import OutboxAnswer, Ticket, utcnow
+from helpdesk.outbox import build_answer, deliver, next_due
 from helpdesk.settings import Settings
 
 HOSTILE = [
@@ -85,3 +89,27 @@ def test_file_transport_writes_one_file_per_answer(tmp_path: Path) -> None:
     files = list(tmp_path.glob("*.eml"))
     assert len(files) == 1
     assert files[0].read_bytes() == raw
+
+
+def test_an_answer_a_dead_sender_still_claims_is_due_when_its_claim_runs_out(
+    db_url: str,
+) -> None:
+    engine = open_database(db_url)
+    now = utcnow().replace(microsecond=0)
+    with Session(engine) as session:
+        ticket = Ticket(ref="HD-2026-00042", kind="other")
+        session.add(ticket)
+        session.flush()
+        session.add(
+            OutboxAnswer(
+                ticket_id=ticket.id or 0,
+                message_id="HD-2026-00042.a@karawangkab.go.id",
+                raw=b"",
+                next_attempt_at=now - timedelta(minutes=5),  # due, but ...
+                claimed_until=now + timedelta(minutes=2),  # ... a killed sender holds it
+            )
+        )
+        session.commit()
+    due = next_due(engine)
+    assert due is not None
+    assert due.replace(tzinfo=None) == (now + timedelta(minutes=2)).replace(tzinfo=None)
