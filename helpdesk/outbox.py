@@ -2,15 +2,22 @@
 
 A row counts as sent only after the SMTP server accepted it (a 2xx reply) or its file
 was written; a failed send is retried with backoff until `smtp.retry_hours` passed.
+
+The moment the SMTP server accepts an answer, before QUIT and before the database hears
+of it, a marker file is written under data_dir/outbox-accepted/. A bot killed in that
+gap leaves the row pending, and its claim runs out; whoever claims the row next finds
+the marker and records the answer as sent instead of sending it a second time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address as HeaderAddress
@@ -195,15 +202,40 @@ def _claim_next(engine: Engine, *, after: int, due_by: datetime | None) -> Outbo
         return row
 
 
+def _journal(settings: Settings, message_id: str) -> Path:
+    """The marker that says the SMTP server accepted answer `message_id`."""
+    name = hashlib.sha256(message_id.encode()).hexdigest()
+    return settings.helpdesk.data_dir / "outbox-accepted" / name
+
+
+def _note_accepted(marker: Path) -> None:
+    # No fsync: this guards against the bot dying, and a dead process's writes survive.
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
 def _send_claimed(
     engine: Engine, settings: Settings, claimed: OutboxAnswer, moment: datetime, report: SendReport
 ) -> None:
     """Deliver a claimed answer outside any transaction, then record the result and release."""
-    try:
-        deliver(settings, claimed.raw, recipient=claimed.recipient, message_id=claimed.message_id)
-        failure: DeliveryError | None = None
-    except DeliveryError as exc:
-        failure = exc
+    marker = _journal(settings, claimed.message_id)
+    failure: DeliveryError | None = None
+    if marker.exists():
+        log.info(
+            "answer %s reached the SMTP server before a stop: not sent again", claimed.message_id
+        )
+    else:
+        try:
+            deliver(
+                settings,
+                claimed.raw,
+                recipient=claimed.recipient,
+                message_id=claimed.message_id,
+                accepted=lambda: _note_accepted(marker),
+            )
+        except DeliveryError as exc:
+            # Accepted, then the connection broke at QUIT: it is on its way all the same.
+            failure = None if marker.exists() else exc
     # The answer may be on its way already: a database that is away for a moment (a
     # PostgreSQL restart, a lock) must not make us forget that, or the lease runs out and
     # the answer goes out twice. So recording is retried for about half a minute.
@@ -220,6 +252,7 @@ def _send_claimed(
         time.sleep(pause)
     else:
         result = _record(engine, claimed.id, failure, moment)  # the last try: errors go up
+    marker.unlink(missing_ok=True)  # the row says "sent" now; the marker has done its job
     _report(claimed, result, failure, report)
 
 
@@ -293,13 +326,21 @@ def next_due(engine: Engine) -> datetime | None:
         ).first()
 
 
-def deliver(settings: Settings, raw: bytes, *, recipient: str, message_id: str) -> None:
-    """Hand one answer to the configured transport, or raise DeliveryError."""
+def deliver(
+    settings: Settings,
+    raw: bytes,
+    *,
+    recipient: str,
+    message_id: str,
+    accepted: Callable[[], None] = lambda: None,
+) -> None:
+    """Hand one answer to the configured transport, or raise DeliveryError; `accepted` is
+    called the moment the SMTP server has taken it (a file is its own record)."""
     if settings.smtp.transport == "file":
         _write_file(settings.smtp.dir, raw, message_id)
     else:
         envelope_from = settings.smtp.envelope_from or settings.helpdesk.address
-        asyncio.run(_send_smtp(settings.smtp, raw, envelope_from, recipient))
+        asyncio.run(_send_smtp(settings.smtp, raw, envelope_from, recipient, accepted))
 
 
 def _write_file(folder: Path, raw: bytes, message_id: str) -> None:
@@ -310,20 +351,26 @@ def _write_file(folder: Path, raw: bytes, message_id: str) -> None:
     tmp.replace(folder / name)
 
 
-async def _send_smtp(smtp: SmtpSection, raw: bytes, envelope_from: str, recipient: str) -> None:
+async def _send_smtp(
+    smtp: SmtpSection,
+    raw: bytes,
+    envelope_from: str,
+    recipient: str,
+    accepted: Callable[[], None],
+) -> None:
+    client = aiosmtplib.SMTP(
+        hostname=smtp.host,
+        port=smtp.port,
+        username=smtp.user or None,
+        password=smtp.password or None,
+        use_tls=smtp.security == "ssl",
+        start_tls=True if smtp.security == "starttls" else False,
+        timeout=smtp.timeout,
+    )
     try:
-        await aiosmtplib.send(
-            raw,
-            sender=envelope_from,
-            recipients=[recipient],
-            hostname=smtp.host,
-            port=smtp.port,
-            username=smtp.user or None,
-            password=smtp.password or None,
-            use_tls=smtp.security == "ssl",
-            start_tls=True if smtp.security == "starttls" else False,
-            timeout=smtp.timeout,
-        )
+        async with client:  # connects (STARTTLS, AUTH) here, says QUIT on the way out
+            await client.sendmail(envelope_from, [recipient], raw)
+            accepted()  # before QUIT: the shortest gap a crash can fall into
     except aiosmtplib.SMTPRecipientsRefused as exc:
         codes = [r.code for r in exc.recipients]
         raise DeliveryError(

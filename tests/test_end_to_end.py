@@ -6,6 +6,7 @@ flags on the IMAP server.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
@@ -151,6 +152,26 @@ def test_crash_between_commit_and_sending_gives_one_answer(
     bot.run_once()
     assert len(sent_mail) == 1
     assert len(bot.tickets()) == 1
+
+
+def test_crash_after_the_smtp_server_took_the_answer_does_not_send_it_again(
+    imap_account: ImapAccount, make_bot: BotFactory, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(sample("01-forensic-complete-xlsx-pdf-rhs.eml"))
+    bot = make_bot(imap_account)
+
+    # Killed after the server's 250, before the outbox row says "sent".
+    assert bot.crash_run_once("helpdesk.outbox._record") != 0
+    assert len(sent_mail) == 1
+    database = sqlite3.connect(bot.folder / "data" / "helpdesk.sqlite3")
+    with database:  # the dead sender's claim has run out
+        database.execute("UPDATE outboxanswer SET claimed_until = NULL")
+    database.close()
+
+    bot.run_once()
+
+    assert len(sent_mail) == 1
+    assert "kosong" in bot.run("outbox", "list").stdout  # recorded as sent: none pending
 
 
 def test_smtp_outage_delays_answers_without_losing_them(
