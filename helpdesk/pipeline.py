@@ -51,6 +51,7 @@ from helpdesk.models import InboundMessage, QuarantineEntry, Ticket, utcnow
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import next_ref, seen_message
+from parsers.fields import mask_credentials
 from parsers.message import parse_message
 from parsers.types import ParsedMessage
 
@@ -133,11 +134,10 @@ class Pipeline:
             return Outcome.RETRY
         limit = self.settings.limits.attempts
         if attempt.number > limit:  # the last tries died with the bot
-            return self._set_aside(raw, key, limit, attempt.last_error)
+            return self._set_aside(raw, key, limit, attempt.last_error, prepared.message)
         if prepared.decision is None:  # a DECIDE step broke
-            return self._failed(
-                raw, key, attempt, prepared.problem or "a step failed", prepared.trace
-            )
+            problem = prepared.problem or "a step failed"
+            return self._failed(raw, prepared.message, key, attempt, problem, prepared.trace)
         return self._act(raw, prepared.message, prepared.decision, key, attempt)
 
     def _begin(self, raw: RawMessage, dedup_key: str) -> Attempt | None:
@@ -148,7 +148,13 @@ class Pipeline:
             raise
 
     def _failed(
-        self, raw: RawMessage, dedup_key: str, attempt: Attempt, problem: str, trace: str
+        self,
+        raw: RawMessage,
+        message: ParsedMessage,
+        dedup_key: str,
+        attempt: Attempt,
+        problem: str,
+        trace: str,
     ) -> Outcome:
         """A step raised: try again next run, or set the message aside after the last try."""
         limit = self.settings.limits.attempts
@@ -156,7 +162,7 @@ class Pipeline:
             "handling %s failed (try %d of %d):\n%s", raw.location, attempt.number, limit, trace
         )
         if attempt.number >= limit:
-            return self._set_aside(raw, dedup_key, limit, problem)
+            return self._set_aside(raw, dedup_key, limit, problem, message)
         try:
             fail_attempt(self.engine, dedup_key, problem)
         except SQLAlchemyError as exc:  # the lease runs out instead: it is tried again then
@@ -164,9 +170,11 @@ class Pipeline:
             raise
         return Outcome.RETRY
 
-    def _set_aside(self, raw: RawMessage, dedup_key: str, tries: int, last_error: str) -> Outcome:
+    def _set_aside(
+        self, raw: RawMessage, dedup_key: str, tries: int, last_error: str, message: ParsedMessage
+    ) -> Outcome:
         reason = f"{last_error or 'unknown error'} (failed {tries} times; set aside)"
-        return self.flag_for_staff(raw, reason, dedup_key=dedup_key, alert=True)
+        return self.flag_for_staff(raw, reason, dedup_key=dedup_key, alert=True, message=message)
 
     def _act(
         self,
@@ -198,7 +206,8 @@ class Pipeline:
                 release_attempt(self.engine, dedup_key)
                 _raise_if_transient(exc)
             problem = f"{type(exc).__name__}: {exc}"
-            return self._failed(raw, dedup_key, attempt, problem, traceback.format_exc())
+            trace = traceback.format_exc()
+            return self._failed(raw, message, dedup_key, attempt, problem, trace)
         log.info(
             "message %s: %s -> %s",
             raw.location,
@@ -208,10 +217,17 @@ class Pipeline:
         return Outcome.AUTOMATIC if decision.automatic else Outcome.TICKET
 
     def flag_for_staff(
-        self, raw: RawMessage, reason: str, *, dedup_key: str = "", alert: bool = False
+        self,
+        raw: RawMessage,
+        reason: str,
+        *,
+        dedup_key: str = "",
+        alert: bool = False,
+        message: ParsedMessage | None = None,
     ) -> Outcome:
         """Keep the raw mail and open a ticket that tells staff to look at it; with `alert`,
-        also mail `[helpdesk] staff_address` (when set)."""
+        also mail `[helpdesk] staff_address` (when set). `message`, when it could be
+        parsed, tells staff who sent it and what about."""
         key = dedup_key or f"sha256:{sha256_hex(raw.data)}"
         try:
             raw_path = store_blob(self.data_dir, "mail", raw.data, ".eml")
@@ -227,6 +243,10 @@ class Pipeline:
                     raw_path=raw_path,
                     error=reason[:1000],
                 )
+                if message is not None:
+                    inbound.message_id = message.message_id
+                    inbound.sender = message.sender.address
+                    inbound.subject = mask_credentials(message.subject)[:500]
                 session.add(inbound)
                 session.flush()
                 year = (raw.internal_date or datetime.now()).year
@@ -238,6 +258,9 @@ class Pipeline:
                     staff_note=reason[:1000],
                     subject="(pesan tidak dapat diproses otomatis)",
                 )
+                if message is not None:
+                    ticket.requester_name = message.sender.name[:200]
+                    ticket.requester_address = message.sender.address[:254]
                 session.add(ticket)
                 session.flush()
                 inbound.ticket_id = ticket.id

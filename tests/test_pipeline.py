@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from helpdesk import pipeline
 from helpdesk.errors import DatabaseUnavailableError
-from helpdesk.models import Agency, QuarantineEntry, Ticket
+from helpdesk.models import Agency, InboundMessage, QuarantineEntry, Ticket
 from helpdesk.replay import replay_entry
 from helpdesk.settings import Settings
 from helpdesk.views import quarantine_table
@@ -135,6 +135,11 @@ def test_message_that_breaks_a_step_is_set_aside_after_three_tries_then_replayed
     assert alert["To"] == "Petugas Helpdesk <staf@karawangkab.go.id>"
     assert flagged["ref"] in alert["Subject"]
     assert "RuntimeError: a bug in a step" in alert.get_content()
+    with Session(desk.engine) as session:  # staff see who sent it and what about
+        set_aside = session.exec(select(InboundMessage).where(InboundMessage.error != "")).one()
+        requester = session.exec(select(Ticket).where(Ticket.ref == flagged["ref"])).one()
+    assert "Bed Pasien" in set_aside.subject and set_aside.sender
+    assert requester.requester_address == set_aside.sender
     desk.run_once()
     assert len(desk.tickets()) == 2  # set aside means handled: not read again
     with Session(desk.engine) as session:
