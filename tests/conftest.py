@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot import Bot
 from tests.servers import (
     DOVECOT,
     DovecotServer,
@@ -158,3 +159,25 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def web(seeded: Path, tmp_path: Path) -> WebDesk:
     """A fresh copy of the seeded helpdesk for one test."""
     return copy_seeded(seeded, tmp_path / "desk")
+
+
+# --- a helpdesk installation driven through its CLI --------------------------------------
+
+BotFactory = Callable[..., Bot]
+
+
+@pytest.fixture
+def make_bot(
+    tmp_path: Path, smtp_server: SmtpRecorder, sent_mail: list[EmailMessage]
+) -> BotFactory:
+    """Factory: make_bot(account, helpdesk={...}, **[imap] settings) -> a Bot for `helpdesk`
+    in its own folder, answering through the test SMTP server."""
+
+    def make(account: ImapAccount, **imap: object) -> Bot:
+        folder = tmp_path / f"bot-{account.user}"
+        folder.mkdir()
+        bot = Bot(folder, account, smtp_server)
+        bot.write_settings(**imap)
+        return bot
+
+    return make

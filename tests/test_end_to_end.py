@@ -7,13 +7,12 @@ flags on the IMAP server.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 
-from tests.bot import Bot, sample, stop_watching, wait_until, with_headers
+from tests.bot import sample, stop_watching, wait_until, with_headers
+from tests.conftest import BotFactory
 from tests.servers import ImapAccount, SmtpRecorder
 
 pytestmark = pytest.mark.servers
@@ -25,22 +24,6 @@ REQUESTS = {
     "03-forensic-terlampir-no-attachment.eml": "forensic_test",
 }
 ROBOTS = ["41-auto-out-of-office.eml", "42-auto-dsn-bounce.eml", "44-auto-own-helpdesk-reply.eml"]
-
-BotFactory = Callable[..., Bot]
-
-
-@pytest.fixture
-def make_bot(
-    tmp_path: Path, smtp_server: SmtpRecorder, sent_mail: list[EmailMessage]
-) -> BotFactory:
-    def make(account: ImapAccount, **imap: object) -> Bot:
-        folder = tmp_path / f"bot-{account.user}"
-        folder.mkdir()
-        bot = Bot(folder, account, smtp_server)
-        bot.write_settings(**imap)
-        return bot
-
-    return make
 
 
 def seen(account: ImapAccount, folder: str = "INBOX") -> list[bool]:

@@ -26,7 +26,8 @@ from helpdesk.errors import MailboxError
 from helpdesk.imap_mailbox import ImapMailbox, keepalive_options
 from helpdesk.mailbox import MemoryCursorStore
 from helpdesk.runner import Worker
-from tests.bot import Bot, stop_watching, wait_until
+from tests.bot import stop_watching, wait_until
+from tests.conftest import BotFactory
 from tests.desk import Helpdesk
 from tests.servers import DovecotServer, ImapAccount, SmtpRecorder
 from tests.tcp_proxy import TcpProxy
@@ -37,23 +38,6 @@ pytestmark = pytest.mark.servers
 DONE = "Diproses"
 # Time the bot may take beyond what its settings allow, on a slow and busy machine.
 SLACK = 20.0
-BotFactory = Callable[..., Bot]
-
-
-@pytest.fixture
-def make_bot(
-    tmp_path: Path, smtp_server: SmtpRecorder, sent_mail: list[EmailMessage]
-) -> BotFactory:
-    """Factory: make_bot(account, **[imap] settings) -> a Bot for `helpdesk run`."""
-
-    def make(account: ImapAccount, **imap: object) -> Bot:
-        folder = tmp_path / f"bot-{account.user}"
-        folder.mkdir()
-        bot = Bot(folder, account, smtp_server)
-        bot.write_settings(**imap)
-        return bot
-
-    return make
 
 
 @pytest.fixture
