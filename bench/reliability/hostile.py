@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from bench.measure import Measured, run_measured
-from bench.reliability.loops import Tally, mail_servers, make_bot, tally
+from bench.reliability.loops import Found, mail_servers, make_bot, tally
 from bench.reliability.report import Row
 from helpdesk.database import create_db_engine
 from helpdesk.decide import check_bytes
@@ -199,7 +199,7 @@ class Verdicts:
             self.problems.append(line)
 
 
-def check_cases(bot: Bot, by_uid: dict[int, Case], found: Tally) -> list[str]:
+def check_cases(bot: Bot, by_uid: dict[int, Case], found: Found) -> list[str]:
     """What each case ended as, against what it should have; one line per case that differs."""
     engine = create_db_engine(_database_url(bot), read_only=True)
     problems = []
@@ -313,10 +313,9 @@ def hostile_mail(bot: Bot, *, order_seed: int, notes: dict[str, Any]) -> Row:
         row.problems.append(f"{ESCAPED} was written: an attachment name reached the disk")
     engine = create_db_engine(_database_url(bot), read_only=True)
     try:
-        found = tally(engine, bot.account, by_uid, bot.smtp)
+        found = tally(engine, bot.account, by_uid, bot.smtp, row)
     finally:
         engine.dispose()
-    found.into(row)
     row.problems += check_cases(bot, by_uid, found)
     errors = [line for line in log.splitlines() if _ERROR.match(line)]
     row.problems += [f"bot log: {line[:200]}" for line in errors[:10]]

@@ -88,56 +88,46 @@ def make_bot(
 
 
 @dataclass
-class Tally:
-    """What the mailbox, the database and the SMTP server hold for a set of messages."""
+class Found:
+    """What the database and the SMTP server hold for a set of messages, per message."""
 
-    messages: int = 0
-    tickets: int = 0
-    duplicates: int = 0
-    lost: int = 0
-    answers_sent: int = 0
-    duplicate_answers: int = 0
-    unsent: int = 0  # answers still waiting or failed in the outbox
     rows: dict[str, list[InboundMessage]] = field(default_factory=dict)  # uid -> its rows
     answers_to: Counter[str] = field(default_factory=Counter)  # In-Reply-To -> answers
 
-    def into(self, row: Row) -> Row:
-        row.messages, row.tickets, row.duplicates = self.messages, self.tickets, self.duplicates
-        row.lost, row.answers_sent = self.lost, self.answers_sent
-        row.duplicate_answers = self.duplicate_answers
-        if self.unsent:
-            row.problems.append(f"{self.unsent} answers never left the outbox")
-        return row
 
-
-def tally(engine: Engine, account: ImapAccount, uids: Iterable[int], smtp: SmtpRecorder) -> Tally:
+def tally(
+    engine: Engine, account: ImapAccount, uids: Iterable[int], smtp: SmtpRecorder, row: Row
+) -> Found:
     """Count one mailbox's messages `uids` against the database and the SMTP server.
 
     Lost: a message with no row in the database, or left unmarked on the server (it
     would be read again forever). Duplicates: more than one row for one message, or a
     ticket that no message opened. Duplicate answers: more than one answer to one message.
+    The counts go into `row`; what each message got is returned for closer checks.
     """
     wanted = {str(uid) for uid in uids}
-    result = Tally(messages=len(wanted))
+    found = Found()
     with Session(engine) as session:
         for inbound in session.exec(select(InboundMessage)).all():
             uid = inbound.location.rsplit("/", 1)[-1]
             if uid in wanted:
-                result.rows.setdefault(uid, []).append(inbound)
+                found.rows.setdefault(uid, []).append(inbound)
         ticket_ids = set(session.exec(select(Ticket.id)).all())
-        opened = {r.ticket_id for rows in result.rows.values() for r in rows if r.ticket_id}
-        result.unsent = int(
+        opened = {r.ticket_id for rows in found.rows.values() for r in rows if r.ticket_id}
+        unsent = int(
             session.exec(select(func.count()).where(col(OutboxAnswer.status) != "sent")).one()
         )
-    result.tickets = len(ticket_ids)
-    result.duplicates = sum(len(rows) - 1 for rows in result.rows.values())
-    result.duplicates += len(ticket_ids - opened)
+    row.messages, row.tickets = len(wanted), len(ticket_ids)
+    row.duplicates = sum(len(rows) - 1 for rows in found.rows.values())
+    row.duplicates += len(ticket_ids - opened)
     seen = {str(m.uid) for m in account.fetch_all() if "\\Seen" in m.flags}
-    result.lost = sum(1 for uid in wanted if uid not in result.rows or uid not in seen)
-    result.answers_to = answers_by_cause(smtp.received)
-    result.answers_sent = len(smtp.received)
-    result.duplicate_answers = sum(n - 1 for n in result.answers_to.values() if n > 1)
-    return result
+    row.lost = sum(1 for uid in wanted if uid not in found.rows or uid not in seen)
+    found.answers_to = answers_by_cause(smtp.received)
+    row.answers_sent = len(smtp.received)
+    row.duplicate_answers = sum(n - 1 for n in found.answers_to.values() if n > 1)
+    if unsent:
+        row.problems.append(f"{unsent} answers never left the outbox")
+    return found
 
 
 def answers_by_cause(received: Iterable[ReceivedMail]) -> Counter[str]:
@@ -240,7 +230,7 @@ def ping_pong(bot: Bot, *, hours: int) -> Row:
     finally:
         live.close()
     row.seconds = time.perf_counter() - began
-    tally(live.engine, account, uids, smtp).into(row)
+    tally(live.engine, account, uids, smtp, row)
     to_robot = sum(ROBOT_ADDRESS in mail.rcpt_tos for mail in smtp.received)
     if to_robot > limits.answers_per_day:
         row.problems.append(f"the robot got {to_robot} answers, over the daily cap")
@@ -285,7 +275,7 @@ def flood(bot: Bot, *, seed: int) -> Row:
     finally:
         live.close()
     row.seconds = time.perf_counter() - began
-    tally(live.engine, bot.account, uids, bot.smtp).into(row)
+    tally(live.engine, bot.account, uids, bot.smtp, row)
     cap = live.settings.limits.answers_per_hour
     if row.answers_sent != cap:
         row.problems.append(f"{row.answers_sent} answers, not the hourly cap of {cap}")
@@ -327,8 +317,7 @@ def header_matrix(bot: Bot, *, seed: int) -> Row:
     finally:
         live.close()
     row.seconds = time.perf_counter() - began
-    found = tally(live.engine, bot.account, by_uid, bot.smtp)
-    found.into(row)
+    found = tally(live.engine, bot.account, by_uid, bot.smtp, row)
     for uid, (name, automatic) in sorted(by_uid.items()):
         inbound = found.rows.get(str(uid), [])
         ticket = any(r.ticket_id for r in inbound)
