@@ -24,7 +24,7 @@ from helpdesk.outbox import OutgoingFile
 from helpdesk.registry import admin_address, known_addresses
 from helpdesk.settings import Settings
 from helpdesk.tickets import audit, get_ticket
-from replies.names import FORENSIC_OUTCOMES
+from replies.names import FORENSIC_OUTCOMES, status_name
 
 CLOSED = ("resolved", "rejected")
 # Their outcome hands out an Administrator Agency account: only to an address on record.
@@ -33,7 +33,15 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 class StaffActionError(HelpdeskError):
-    """A staff action cannot be done as asked; nothing was changed or sent."""
+    """A staff action cannot be done as asked; nothing was changed or sent.
+
+    The message speaks to the command line (its flags); `shown` says the same in
+    Indonesian for the staff pages, where there are no flags.
+    """
+
+    def __init__(self, message: str, *, shown: str = "") -> None:
+        super().__init__(message)
+        self.shown = shown or message
 
 
 @dataclass
@@ -69,7 +77,7 @@ def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResul
     """An internal note: on the audit trail only, never sent."""
     ticket = get_ticket(session, ref, for_update=True)
     if not text.strip():
-        raise StaffActionError("The note is empty.")
+        raise StaffActionError("The note is empty.", shown="Catatan masih kosong.")
     _save(session, ticket, staff, "note", text.strip())
     return ActionResult(ticket.ref, ticket.status)
 
@@ -77,7 +85,11 @@ def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResul
 def escalate(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:
     ticket = _open_ticket(session, ref)
     if ticket.kind != "forensic_test":
-        raise StaffActionError(f"{ticket.ref} is a {ticket.kind}: only forensic tests go to LKPP.")
+        raise StaffActionError(
+            f"{ticket.ref} is a {ticket.kind}: only forensic tests go to LKPP.",
+            shown=f"{ticket.ref} bukan permohonan uji forensik: hanya uji forensik yang "
+            "diteruskan ke LKPP.",
+        )
     ticket.status = "escalated"
     result = ActionResult(ticket.ref, ticket.status)
     _answer_requester(session, staff, ticket, "escalated", _extra(note=note), result)
@@ -120,7 +132,10 @@ def resolve(
 def reject(session: Session, staff: Staff, ref: str, *, reason: str) -> ActionResult:
     ticket = _open_ticket(session, ref)
     if not reason.strip():
-        raise StaffActionError("Give the reason (--reason): the requester is told it.")
+        raise StaffActionError(
+            "Give the reason (--reason): the requester is told it.",
+            shown="Isi alasan penolakan: alasan ini disampaikan kepada pemohon.",
+        )
     ticket.status, ticket.resolved_at, ticket.resolution_note = "rejected", utcnow(), reason
     result = ActionResult(ticket.ref, ticket.status)
     _answer_requester(session, staff, ticket, "rejected", _extra(reason=reason), result)
@@ -131,7 +146,10 @@ def reject(session: Session, staff: Staff, ref: str, *, reason: str) -> ActionRe
 def reopen(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:
     ticket = get_ticket(session, ref, for_update=True)
     if ticket.status not in CLOSED:
-        raise StaffActionError(f"{ticket.ref} is not closed (status {ticket.status}).")
+        raise StaffActionError(
+            f"{ticket.ref} is not closed (status {ticket.status}).",
+            shown=f"{ticket.ref} belum ditutup (status: {status_name(ticket.status).lower()}).",
+        )
     ticket.status = "in_progress" if ticket.complete else "awaiting_documents"
     ticket.resolved_at, ticket.outcome = None, None
     result = ActionResult(ticket.ref, ticket.status)
@@ -159,7 +177,10 @@ def _resolve_password_reset(
         raise StaffActionError(
             f"No Administrator Agency address on record for {ticket.requester_address}; "
             "nothing was sent. Add the agency with `helpdesk agencies import`, then resolve "
-            "again."
+            "again.",
+            shown=f"Alamat Admin Agency untuk {ticket.requester_address} belum terdaftar; "
+            "tidak ada email yang dikirim. Tambahkan instansinya di halaman Registri "
+            "Instansi, lalu selesaikan lagi.",
         )
     extra = {**extra, "admin_name": agency.admin_name}
     _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
@@ -198,7 +219,11 @@ def _resolve_to_admin_on_record(
             f"{ticket.requester_address or 'The requester'} is not an address on record for an "
             "agency, and no Administrator Agency address is on record to send the outcome to; "
             "nothing was sent. Confirm the request with the agency and add its addresses with "
-            "`helpdesk agencies import`, then resolve again (or reject)."
+            "`helpdesk agencies import`, then resolve again (or reject).",
+            shown=f"{ticket.requester_address or 'Pemohon'} bukan alamat terdaftar sebuah "
+            "instansi, dan alamat Admin Agency-nya belum terdaftar; tidak ada email yang "
+            "dikirim. Konfirmasikan permohonan kepada instansi dan tambahkan alamatnya di "
+            "halaman Registri Instansi, lalu selesaikan lagi (atau tolak).",
         )
     extra = {**extra, "admin_name": agency.admin_name}
     _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
@@ -254,17 +279,24 @@ def _last_request(session: Session, ticket: Ticket) -> InboundMessage | None:
 def _open_ticket(session: Session, ref: str) -> Ticket:
     ticket = get_ticket(session, ref, for_update=True)
     if ticket.status in CLOSED:
-        raise StaffActionError(f"{ticket.ref} is {ticket.status}: reopen it first.")
+        raise StaffActionError(
+            f"{ticket.ref} is {ticket.status}: reopen it first.",
+            shown=f"{ticket.ref} sudah {status_name(ticket.status).lower()}: buka kembali dahulu.",
+        )
     return ticket
 
 
 def _check_outcome(ticket: Ticket, outcome: str | None) -> None:
     if ticket.kind == "forensic_test" and outcome not in FORENSIC_OUTCOMES:
         raise StaffActionError(
-            f"A forensic test needs --outcome, one of: {', '.join(FORENSIC_OUTCOMES)}."
+            f"A forensic test needs --outcome, one of: {', '.join(FORENSIC_OUTCOMES)}.",
+            shown="Pilih hasil uji forensik sebelum menyelesaikan tiket.",
         )
     if ticket.kind != "forensic_test" and outcome:
-        raise StaffActionError("--outcome is for forensic tests only.")
+        raise StaffActionError(
+            "--outcome is for forensic tests only.",
+            shown="Hasil uji hanya diisi untuk permohonan uji forensik.",
+        )
 
 
 def _outgoing_file(path: Path) -> OutgoingFile:

@@ -153,8 +153,13 @@ def test_staged_uploads_are_removed_once_no_preview_can_use_them(web: WebDesk) -
 def test_a_refused_action_shows_why_and_changes_nothing(web: WebDesk) -> None:
     client = web.logged_in("Dedi")
     page = preview(client, FORENSIC, "resolve", note="tanpa hasil")  # no outcome
-    assert page.status_code == 400 and "outcome" in page.text
+    assert page.status_code == 400
+    assert "Pilih hasil uji forensik" in page.text and "--outcome" not in page.text
     assert web.ticket(FORENSIC).status == "new"
+
+    page = preview(client, FORENSIC, "reject", reason="")
+    assert page.status_code == 400
+    assert "Isi alasan penolakan" in page.text and "--reason" not in page.text
 
 
 def test_confirm_refuses_a_tampered_or_foreign_preview(web: WebDesk) -> None:

@@ -219,6 +219,11 @@ def _ticket_stamp(web: WebState, ref: str) -> str:
         return load_ticket(session, ref).updated_at.isoformat()
 
 
+def _shown(exc: HelpdeskError) -> str:
+    """The refusal in the staff pages' words (no command-line flags)."""
+    return exc.shown if isinstance(exc, staff.StaffActionError) else str(exc)
+
+
 def _error_page(request: Request, web: WebState, ref: str, message: str) -> Response:
     with Session(web.reader) as session:
         detail = ticket_context(session, web.settings, load_ticket(session, ref))
@@ -246,7 +251,7 @@ async def preview_action(request: Request) -> Response:
         plan = Plan(action, ref, officer.name, args, files, stamp)
         answers = await run_in_threadpool(preview, web, plan)
     except HelpdeskError as exc:
-        return _error_page(request, web, ref, str(exc))
+        return _error_page(request, web, ref, _shown(exc))
     finally:
         await form.close()
     context = {
@@ -286,7 +291,7 @@ async def confirm_action(request: Request) -> Response:
     try:
         result = await run_in_threadpool(confirm, web, plan)
     except HelpdeskError as exc:
-        return _error_page(request, web, ref, str(exc))
+        return _error_page(request, web, ref, _shown(exc))
     sent = f"; jawaban dikirim ke {', '.join(result.sent_to)}" if result.sent_to else ""
     request.session["flash"] = f"{ACTION_NAMES[plan.action]}: selesai{sent}."
     return RedirectResponse(f"/tickets/{ref}", 303)
