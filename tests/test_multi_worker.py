@@ -18,9 +18,11 @@ from tests.workers import run_fleet
 pytestmark = pytest.mark.servers
 
 
-def _bot(tmp_path: Path, account: ImapAccount, smtp: SmtpRecorder, database_url: str) -> Bot:
+def _bot(
+    tmp_path: Path, account: ImapAccount, smtp: SmtpRecorder, database_url: str, **imap: object
+) -> Bot:
     bot = Bot(tmp_path, account, smtp)
-    bot.write_settings(database_url=database_url, sweep_interval=5.0)
+    bot.write_settings(database_url=database_url, sweep_interval=5.0, **imap)
     return bot
 
 
@@ -61,8 +63,7 @@ def test_two_workers_moving_handled_mail_to_a_processed_folder(
     sent_mail: list[EmailMessage],
 ) -> None:
     url = f"sqlite:///{tmp_path / 'data' / 'helpdesk.sqlite3'}"
-    bot = Bot(tmp_path, imap_account, smtp_server)
-    bot.write_settings(database_url=url, sweep_interval=5.0, processed_folder="Processed")
+    bot = _bot(tmp_path, imap_account, smtp_server, url, processed_folder="Processed")
 
     result = run_fleet(bot, url, workers=2, count=60, seconds=8)
 
