@@ -70,7 +70,7 @@ def _announce(line: str) -> None:
 
 
 def _kill(where: str) -> None:
-    _announce(f"{KILL_NOTICE} {where}")
+    _announce(f"{KILL_NOTICE} {where} at {time.time():.6f}")
     os.killpg(0, signal.SIGKILL)  # chaos.py starts each bot as its own process group
 
 
