@@ -21,7 +21,7 @@ from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Agency, InboundMessage, Ticket, utcnow
 from helpdesk.outbox import OutgoingFile
-from helpdesk.registry import admin_address, known_addresses
+from helpdesk.registry import admin_address, find_agency, known_addresses
 from helpdesk.settings import Settings
 from helpdesk.tickets import audit, get_ticket
 from replies.names import FORENSIC_OUTCOMES, status_name
@@ -168,23 +168,17 @@ def _resolve_password_reset(
 ) -> None:
     """The outcome goes to the Administrator Agency on record; the requester, if another
     person, only hears that it was sent there."""
-    from helpdesk.registry import admin_address, find_agency
-
     agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
     agency = agency or find_agency(session, ticket.requester_address)
-    admin = admin_address(agency) if agency else None
-    if agency is None or not admin:
-        raise StaffActionError(
-            f"No Administrator Agency address on record for {ticket.requester_address}; "
-            "nothing was sent. Add the agency with `helpdesk agencies import`, then resolve "
-            "again.",
-            shown=f"Alamat Admin Agency untuk {ticket.requester_address} belum terdaftar; "
-            "tidak ada email yang dikirim. Tambahkan instansinya di halaman Registri "
-            "Instansi, lalu selesaikan lagi.",
-        )
-    extra = {**extra, "admin_name": agency.admin_name}
-    _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
-    result.sent_to.append(admin)
+    refusal = StaffActionError(
+        f"No Administrator Agency address on record for {ticket.requester_address}; "
+        "nothing was sent. Add the agency with `helpdesk agencies import`, then resolve "
+        "again.",
+        shown=f"Alamat Admin Agency untuk {ticket.requester_address} belum terdaftar; "
+        "tidak ada email yang dikirim. Tambahkan instansinya di halaman Registri "
+        "Instansi, lalu selesaikan lagi.",
+    )
+    admin = _outcome_to_admin(session, staff, ticket, agency, refusal, extra, files, result)
     if admin.lower() != ticket.requester_address.lower():
         _answer_requester(session, staff, ticket, "requester_notice", {}, result)
 
@@ -213,21 +207,38 @@ def _resolve_to_admin_on_record(
     """An administrator account's outcome for a requester not on record goes to the
     Administrator Agency on record instead; without one, nothing is sent."""
     agency = session.get(Agency, ticket.agency_id) if ticket.agency_id else None
+    refusal = StaffActionError(
+        f"{ticket.requester_address or 'The requester'} is not an address on record for an "
+        "agency, and no Administrator Agency address is on record to send the outcome to; "
+        "nothing was sent. Confirm the request with the agency and add its addresses with "
+        "`helpdesk agencies import`, then resolve again (or reject).",
+        shown=f"{ticket.requester_address or 'Pemohon'} bukan alamat terdaftar sebuah "
+        "instansi, dan alamat Admin Agency-nya belum terdaftar; tidak ada email yang "
+        "dikirim. Konfirmasikan permohonan kepada instansi dan tambahkan alamatnya di "
+        "halaman Registri Instansi, lalu selesaikan lagi (atau tolak).",
+    )
+    _outcome_to_admin(session, staff, ticket, agency, refusal, extra, files, result)
+
+
+def _outcome_to_admin(
+    session: Session,
+    staff: Staff,
+    ticket: Ticket,
+    agency: Agency | None,
+    refusal: StaffActionError,
+    extra: dict[str, str],
+    files: tuple[OutgoingFile, ...],
+    result: ActionResult,
+) -> str:
+    """Queue the outcome to `agency`'s Administrator Agency address and return it; with no
+    such address, raise `refusal` (nothing is sent)."""
     admin = admin_address(agency) if agency else None
     if agency is None or not admin:
-        raise StaffActionError(
-            f"{ticket.requester_address or 'The requester'} is not an address on record for an "
-            "agency, and no Administrator Agency address is on record to send the outcome to; "
-            "nothing was sent. Confirm the request with the agency and add its addresses with "
-            "`helpdesk agencies import`, then resolve again (or reject).",
-            shown=f"{ticket.requester_address or 'Pemohon'} bukan alamat terdaftar sebuah "
-            "instansi, dan alamat Admin Agency-nya belum terdaftar; tidak ada email yang "
-            "dikirim. Konfirmasikan permohonan kepada instansi dan tambahkan alamatnya di "
-            "halaman Registri Instansi, lalu selesaikan lagi (atau tolak).",
-        )
+        raise refusal
     extra = {**extra, "admin_name": agency.admin_name}
     _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
     result.sent_to.append(admin)
+    return admin
 
 
 def _answer_requester(
