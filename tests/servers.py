@@ -100,6 +100,27 @@ def stop_process(
         os.killpg(process.pid, signal.SIGKILL)
 
 
+class _ServerInFolder:
+    """A test server living in its own temporary folder `dir`; subclasses say how to stop."""
+
+    dir: Path
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def cleanup(self) -> None:
+        """Stop the server and delete its folder."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -119,7 +140,7 @@ def _flag_names(flags: Iterable[bytes | str]) -> frozenset[str]:
     return frozenset(f.decode() if isinstance(f, bytes) else f for f in flags)
 
 
-class DovecotServer:
+class DovecotServer(_ServerInFolder):
     """A private Dovecot on 127.0.0.1 with its own config, users and mail homes.
 
     `without` removes capabilities (e.g. {"IDLE", "MOVE"}) from what the server announces.
@@ -240,15 +261,6 @@ service imap-login {{
         """Stop Dovecot; connected clients see their connections drop."""
         process, self._process = self._process, None
         stop_process(process, signal.SIGTERM, timeout=15)
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def cleanup(self) -> None:
-        """Stop Dovecot and delete its folder."""
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def log_tail(self, lines: int = 40) -> str:
         texts = []
@@ -562,7 +574,7 @@ def postgres_bindir() -> Path | None:
     return Path(found).resolve().parent if found else None
 
 
-class PostgresServer:
+class PostgresServer(_ServerInFolder):
     """A private PostgreSQL on 127.0.0.1 with its data in a temporary folder.
 
     Trust authentication on loopback only; as root the server runs as Debian's `postgres`
@@ -667,15 +679,6 @@ class PostgresServer:
         """Fast shutdown: open transactions are rolled back and clients disconnected."""
         process, self._process = self._process, None
         stop_process(process, signal.SIGINT, timeout=30)  # SIGTERM would wait for clients
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def cleanup(self) -> None:
-        """Stop the server and delete its folder."""
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def log_tail(self, lines: int = 40) -> str:
         path = self.dir / "postgres.log"
