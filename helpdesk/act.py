@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from helpdesk.answer_limits import answer_refusal, block_address
 from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.decision import Decision
-from helpdesk.loops import answer_refusal, block_address
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
 from helpdesk.models import InboundMessage, OutboxAnswer, StoredAttachment, Ticket, utcnow

@@ -19,7 +19,7 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from helpdesk import staff, views
+from helpdesk import staff, terminal
 from helpdesk.commands.agencies import agencies
 from helpdesk.commands.export import export
 from helpdesk.commands.staff_accounts import staff_accounts
@@ -128,7 +128,7 @@ def check(ctx: _Context, message: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(views.decision_text(decision))
+        click.echo(terminal.decision_text(decision))
 
 
 @cli.group()
@@ -157,7 +157,7 @@ def tickets_list(ctx: _Context, as_json: bool, **queue: Any) -> None:
     wanted = QueueFilter(**queue)
     with Session(ctx.reader) as session:
         rows = list_tickets(session, wanted, sla=sla, now=now)
-        listing = views.queue_rows(session, rows, sla=sla, now=now)
+        listing = terminal.queue_rows(session, rows, sla=sla, now=now)
         # A queue of thousands is not read on a terminal: say what was left out.
         more = 0
         if wanted.limit and len(rows) == wanted.limit:
@@ -165,7 +165,7 @@ def tickets_list(ctx: _Context, as_json: bool, **queue: Any) -> None:
     if as_json:
         _echo_json(listing)
     else:
-        click.echo(views.ticket_table(listing))
+        click.echo(terminal.ticket_table(listing))
     if more > 0:
         click.echo(
             f"... dan {more} tiket lagi tidak ditampilkan (--limit 0: semua; "
@@ -182,11 +182,11 @@ def tickets_show(ctx: _Context, ref: str, as_json: bool) -> None:
     """Show one ticket with its messages, attachments and answers."""
     with Session(ctx.reader) as session:
         ticket = get_ticket(session, ref)
-        detail = views.ticket_detail(session, ticket, sla=ctx.settings.sla, now=utcnow())
+        detail = terminal.ticket_detail(session, ticket, sla=ctx.settings.sla, now=utcnow())
     if as_json:
         _echo_json(detail)
     else:
-        click.echo(views.ticket_detail_text(detail))
+        click.echo(terminal.ticket_detail_text(detail))
 
 
 def _staff_name() -> str:
@@ -312,7 +312,7 @@ def outbox() -> None:
 def outbox_list(ctx: _Context, show_all: bool) -> None:
     """Show what is waiting to be sent and why."""
     with Session(ctx.reader) as session:
-        click.echo(views.outbox_table(session, include_sent=show_all))
+        click.echo(terminal.outbox_table(session, include_sent=show_all))
 
 
 @outbox.command("flush")
@@ -337,7 +337,7 @@ def quarantine() -> None:
 def quarantine_list(ctx: _Context) -> None:
     """List messages flagged for staff because they broke the pipeline."""
     with Session(ctx.reader) as session:
-        click.echo(views.quarantine_table(session))
+        click.echo(terminal.quarantine_table(session))
 
 
 @quarantine.command("replay")

@@ -5,7 +5,7 @@ run the same code. Concurrency rests on what both engines give: unique keys, the
 counter's UPDATE ... RETURNING, and atomic claims on the outbox (see helpdesk.outbox).
 Where PostgreSQL lets two writers in at once and SQLite's BEGIN IMMEDIATE does not, a
 ticket about to change is read FOR UPDATE (helpdesk.tickets.find_ticket) and the answer
-ceilings take a per-address advisory lock (helpdesk.loops.take_turn_for).
+ceilings take a per-address advisory lock (helpdesk.answer_limits.take_turn_for).
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from helpdesk.automatic import foreign_control_headers, strip_control_headers
 from helpdesk.decision import Decision
-from helpdesk.robots import foreign_control_headers, strip_control_headers
 from helpdesk.settings import Settings
 from helpdesk.steps.check_documents import check_documents
 from helpdesk.steps.classify_kind import classify_kind

@@ -13,12 +13,12 @@ from pathlib import Path
 from sqlmodel import Session
 
 from helpdesk.database import open_database
-from helpdesk.maildir_mailbox import deliver
+from helpdesk.mailbox.maildir import deliver
 from helpdesk.models import utcnow
 from helpdesk.runner import Worker
 from helpdesk.settings import Settings, load_settings
+from helpdesk.terminal import queue_rows, ticket_table
 from helpdesk.tickets import list_tickets
-from helpdesk.views import queue_rows, ticket_table
 
 _MARKER = ".helpdesk-demo"
 

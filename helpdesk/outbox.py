@@ -32,9 +32,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from helpdesk.answer_limits import block_address
 from helpdesk.database import is_transient_error
 from helpdesk.errors import DeliveryError
-from helpdesk.loops import block_address
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
 from helpdesk.settings import Settings, SmtpSection
 from replies.render import one_line

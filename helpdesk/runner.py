@@ -21,13 +21,13 @@ from helpdesk.backoff import backoff_delays
 from helpdesk.database import is_transient_error
 from helpdesk.errors import DatabaseUnavailableError, MailboxError
 from helpdesk.mailbox import Mailbox, open_mailbox
+from helpdesk.mailbox.cursors import DatabaseCursorStore
 from helpdesk.message_ids import load_secret
 from helpdesk.models import utcnow
 from helpdesk.outbox import SendReport, next_due, send_due
 from helpdesk.pipeline import Outcome, Pipeline, prepare
 from helpdesk.prepare_pool import PrepareFn, PreparePool
 from helpdesk.settings import Settings
-from helpdesk.tickets import DatabaseCursorStore
 
 log = logging.getLogger(__name__)
 

@@ -14,16 +14,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, text
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from helpdesk.errors import TicketNotFoundError
-from helpdesk.mailbox import Cursor
 from helpdesk.models import (
     Agency,
     AuditEntry,
     InboundMessage,
-    MailboxCursor,
     OutboxAnswer,
     StoredAttachment,
     Ticket,
@@ -235,35 +232,3 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-class DatabaseCursorStore:
-    """Keeps each folder's UIDVALIDITY and last handled UID in the database."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    def get_cursor(self, folder: str) -> Cursor | None:
-        with Session(self._engine) as session:
-            row = session.get(MailboxCursor, folder)
-            return Cursor(row.uidvalidity, row.last_uid) if row else None
-
-    def set_cursor(self, folder: str, cursor: Cursor) -> None:
-        """Store `cursor`; within one UIDVALIDITY the last UID only ever moves forward.
-
-        One statement, so workers sharing a mailbox neither collide on the folder's first
-        row nor move each other's cursor back.
-        """
-        with Session(self._engine) as session:
-            session.execute(
-                text(
-                    "INSERT INTO mailboxcursor (folder, uidvalidity, last_uid) VALUES (:f, :v, :u) "
-                    "ON CONFLICT (folder) DO UPDATE SET last_uid = CASE "
-                    "WHEN mailboxcursor.uidvalidity = excluded.uidvalidity "
-                    "AND mailboxcursor.last_uid > excluded.last_uid "
-                    "THEN mailboxcursor.last_uid ELSE excluded.last_uid END, "
-                    "uidvalidity = excluded.uidvalidity"
-                ),
-                {"f": folder, "v": cursor.uidvalidity, "u": cursor.last_uid},
-            )
-            session.commit()

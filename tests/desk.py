@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from helpdesk.database import open_database
-from helpdesk.maildir_mailbox import deliver
+from helpdesk.mailbox.maildir import deliver
 from helpdesk.runner import Worker
 from helpdesk.settings import Settings, settings_from_dict
 from helpdesk.tickets import list_tickets

@@ -91,7 +91,7 @@ def decide_mail(message: EmailMessage, settings: Settings) -> Decision:
         {"X_Autoreply": "yes"},
         {"X_Auto_Response_Suppress": "All"},
         {"X_Failed_Recipients": "x@y"},
-        # Our loop header counts only on a message that is visibly ours (tests/test_robots.py).
+        # Our loop header counts only on a message that is visibly ours (tests/test_automatic.py).
         {
             "X_LPSE_Helpdesk": "HD-2026-00042",
             "Message_ID": "<HD-2026-00042.1768.9f3a@karawangkab.go.id>",

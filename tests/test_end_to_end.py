@@ -80,7 +80,7 @@ def test_crash_after_commit_before_marking_gives_one_ticket_one_answer(
     imap_account.append(sample("11-schedule-change-complete-xlsx.eml"))
     bot = make_bot(imap_account)
 
-    code = bot.crash_run_once("helpdesk.imap_mailbox.ImapMailbox.mark_processed")
+    code = bot.crash_run_once("helpdesk.mailbox.imap.ImapMailbox.mark_processed")
 
     assert code != 0  # killed
     assert len(bot.tickets()) == 1

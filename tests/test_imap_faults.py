@@ -4,7 +4,7 @@ during IDLE, FETCH and MOVE, and a server without MOVE stopped half-way through 
 message out of the folder the bot reads.
 
 Dovecot restarted during IDLE, and a server without MOVE expunging only our message, are
-covered in test_end_to_end.py and test_imap_mailbox.py.
+covered in test_end_to_end.py and test_mailbox_imap.py.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from imapclient import IMAPClient
 
 from helpdesk import imap_mailbox
 from helpdesk.errors import MailboxError
-from helpdesk.imap_mailbox import ImapMailbox, keepalive_options
 from helpdesk.mailbox import MemoryCursorStore
+from helpdesk.mailbox.imap import ImapMailbox, keepalive_options
 from helpdesk.runner import Worker
 from tests.bot import stop_watching, wait_until
 from tests.conftest import BotFactory

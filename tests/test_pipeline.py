@@ -17,7 +17,7 @@ from helpdesk.errors import DatabaseUnavailableError
 from helpdesk.models import Agency, InboundMessage, QuarantineEntry, Ticket
 from helpdesk.replay import replay_entry
 from helpdesk.settings import Settings
-from helpdesk.views import quarantine_table
+from helpdesk.terminal import quarantine_table
 from tests.bot import sample, with_headers
 from tests.desk import Helpdesk
 

@@ -58,7 +58,7 @@ def test_crash_after_commit_before_marking_gives_one_ticket_one_answer(
 ) -> None:
     imap_account.append(sample("11-schedule-change-complete-xlsx.eml"))
 
-    assert bot.crash_run_once("helpdesk.imap_mailbox.ImapMailbox.mark_processed") != 0
+    assert bot.crash_run_once("helpdesk.mailbox.imap.ImapMailbox.mark_processed") != 0
     assert len(bot.tickets()) == 1 and sent_mail == []
 
     bot.run_once()

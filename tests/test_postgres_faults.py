@@ -23,18 +23,19 @@ from sqlmodel import Session, col, select
 
 from helpdesk import pipeline, staff
 from helpdesk.act import Act, queue_reply, record_ticket
+from helpdesk.answer_limits import answer_refusal
 from helpdesk.database import create_db_engine, open_database
 from helpdesk.errors import DatabaseUnavailableError
-from helpdesk.imap_mailbox import ImapMailbox
-from helpdesk.loops import answer_refusal
 from helpdesk.mailbox import RawMessage
+from helpdesk.mailbox.cursors import DatabaseCursorStore
+from helpdesk.mailbox.imap import ImapMailbox
 from helpdesk.message_ids import load_secret
 from helpdesk.models import AuditEntry, InboundMessage, OutboxAnswer, Ticket
 from helpdesk.outbox import queue_answer
 from helpdesk.runner import Worker
 from helpdesk.settings import LimitsSection, Settings, load_settings, settings_from_dict
 from helpdesk.storage import sha256_hex
-from helpdesk.tickets import DatabaseCursorStore, get_ticket
+from helpdesk.tickets import get_ticket
 from tests.bot import Bot, sample, wait_until, with_headers
 from tests.desk import Helpdesk
 from tests.servers import ImapAccount, PostgresServer, SmtpRecorder

@@ -15,8 +15,8 @@ from helpdesk.message_ids import load_secret
 from helpdesk.models import Agency, Ticket, utcnow
 from helpdesk.settings import Settings, settings_from_dict
 from helpdesk.staff import Staff, StaffActionError, resolve
+from helpdesk.terminal import ticket_detail, ticket_detail_text
 from helpdesk.tickets import get_ticket
-from helpdesk.views import ticket_detail, ticket_detail_text
 from parsers.message import parse_message
 from tests.bot import sample, with_headers
 from tests.desk import Helpdesk

@@ -1,7 +1,7 @@
 """An SMTP server that refuses for hours (issue 5, item 2, the SMTP part).
 
 test_end_to_end covers a server that is down (connection refused) and back within one
-flush; test_loops covers a 550 at RCPT blocking the address. Here the server is up but
+flush; test_answer_limits covers a 550 at RCPT blocking the address. Here the server is up but
 answers 421 and 451 through many simulated hours of the outbox's own backoff, while
 the bot goes on opening tickets; then every answer reaches it once, as queued. Past
 `smtp.retry_hours` an answer fails for good, and a 550 is final at once.

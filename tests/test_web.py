@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from helpdesk.accounts import set_disabled, set_password
 from helpdesk.models import StaffAccount, Ticket, utcnow
 from helpdesk.tickets import QueueFilter, list_tickets
-from helpdesk.web.accounts import set_disabled, set_password
 from helpdesk.web.queue import PAGE_SIZE, queue_page
 from helpdesk.web.security import SECURITY_HEADERS
 from tests.web_desk import HOSTILE, PASSWORD, WebDesk, csrf_of, login

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
+from helpdesk.accounts import check_login
 from helpdesk.commands.staff_accounts import staff_accounts
 from helpdesk.errors import ConfigError
 from helpdesk.models import Agency, StaffAccount
 from helpdesk.registry import HEADERS, SHEET
 from helpdesk.settings import settings_from_dict
-from helpdesk.web.accounts import check_login
 from tests.web_desk import PASSWORD, WebDesk, csrf_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,8 +17,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from helpdesk.accounts import add_account
 from helpdesk.models import Ticket
-from helpdesk.web.accounts import add_account
 from helpdesk.web.app import create_app
 from tests.bot import sample
 from tests.desk import Helpdesk

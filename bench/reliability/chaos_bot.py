@@ -8,12 +8,13 @@ real work and, on the nth call of the planned point, either SIGKILLs its own pro
 group (the bot and its parsing workers, as a power cut would) or has the chaos run's
 Dovecot stopped under it. The points:
 
-    fetch    imapclient.IMAPClient.fetch                  during FETCH
-    mark     helpdesk.imap_mailbox.ImapMailbox.mark_processed   after the commit, before marking
-    cursor   helpdesk.tickets.DatabaseCursorStore.set_cursor   after marking, before the cursor
-    deliver  helpdesk.outbox.deliver                      after the outbox insert, before the send
-    idle     imapclient.IMAPClient.idle_check             while waiting in IDLE
-    move     imapclient.IMAPClient.move                   during MOVE to the processed folder
+    fetch    imapclient.IMAPClient.fetch                       during FETCH
+    mark     helpdesk.mailbox.imap.ImapMailbox.mark_processed  after the commit, before marking
+    cursor   helpdesk.mailbox.cursors.DatabaseCursorStore.set_cursor
+                                                               after marking, before the cursor
+    deliver  helpdesk.outbox.deliver                           after the outbox insert, before send
+    idle     imapclient.IMAPClient.idle_check                  while waiting in IDLE
+    move     imapclient.IMAPClient.move                        during MOVE to the processed folder
 
 "after" acts once the wrapped call returned (FETCH answered, MOVE done) instead of before.
 Every action is announced on stderr first ("chaos: ..."), so the run can tell its own
@@ -49,11 +50,11 @@ def _owner(point: str) -> tuple[Any, str]:
         names = {"fetch": "fetch", "idle": "idle_check", "move": "move"}
         return imapclient.IMAPClient, names[point]
     if point == "mark":
-        from helpdesk.imap_mailbox import ImapMailbox
+        from helpdesk.mailbox.imap import ImapMailbox
 
         return ImapMailbox, "mark_processed"
     if point == "cursor":
-        from helpdesk.tickets import DatabaseCursorStore
+        from helpdesk.mailbox.cursors import DatabaseCursorStore
 
         return DatabaseCursorStore, "set_cursor"
     if point == "deliver":

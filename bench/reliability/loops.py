@@ -9,7 +9,7 @@ run` would (one Worker, `run_once()` again and again on the same connection):
   than `answers_per_hour` in any hour and `answers_per_day` in the day.
 - flood: 50 genuine requests from one sender at once: 50 tickets, exactly
   `answers_per_hour` answers, the rest recorded as not answered, nothing lost.
-- header matrix: every row of tests/test_robots.py (the never-answer headers, parts and
+- header matrix: every row of tests/test_automatic.py (the never-answer headers, parts and
   senders, and the person's mail beside them) through the whole pipeline: no machine
   gets a ticket or an answer, every person gets one of each.
 
@@ -40,8 +40,8 @@ from helpdesk.runner import Worker
 from helpdesk.settings import Settings, load_settings
 from tests.bot import Bot, sample, with_headers
 from tests.servers import DovecotServer, ImapAccount, ReceivedMail, SmtpRecorder
-from tests.test_loops import REQUEST, ROBOT, robot_request
-from tests.test_robots import ROWS
+from tests.test_answer_limits import REQUEST, ROBOT, robot_request
+from tests.test_automatic import ROWS
 
 ROBOT_ADDRESS = parseaddr(ROBOT)[1]
 FLOOD_SENDER = "Pokja Pemilihan 3 <pokja3.pupr@dinas.example.go.id>"
@@ -287,13 +287,13 @@ def flood(bot: Bot, *, seed: int) -> Row:
 
 
 def matrix_mail() -> list[tuple[str, bytes, bool]]:
-    """tests/test_robots.py's rows as (id, raw, automatic), each with its own Message-ID
+    """tests/test_automatic.py's rows as (id, raw, automatic), each with its own Message-ID
     where the row kept the builder's shared one (else all but one would be duplicates)."""
     rows = []
     for index, param in enumerate(ROWS):
         raw, automatic = param.values
         if not (isinstance(raw, bytes) and isinstance(automatic, bool)):
-            raise TypeError(f"tests/test_robots.py row {param.id} is not (bytes, bool)")
+            raise TypeError(f"tests/test_automatic.py row {param.id} is not (bytes, bool)")
         unique = f"<robots-{index}@mail.gmail.com>".encode()
         rows.append((str(param.id), raw.replace(b"<CAK7xq2b1@mail.gmail.com>", unique), automatic))
     return rows

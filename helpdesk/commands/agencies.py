@@ -10,7 +10,7 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from helpdesk import views
+from helpdesk import terminal
 from helpdesk.models import Agency
 from helpdesk.registry import (
     ImportReport,
@@ -91,4 +91,4 @@ def agencies_list(obj: AppContext, as_json: bool) -> None:
         for a in rows
     ]
     headers = ("Instansi", "Domain", "Email Admin Agency", "Pokja")
-    click.echo(views.table(headers, table, empty="Belum ada instansi terdaftar."))
+    click.echo(terminal.table(headers, table, empty="Belum ada instansi terdaftar."))

@@ -9,9 +9,8 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from helpdesk import views
-from helpdesk.models import utcnow
-from helpdesk.web.accounts import (
+from helpdesk import terminal
+from helpdesk.accounts import (
     MIN_PASSWORD_LENGTH,
     AccountError,
     add_account,
@@ -21,6 +20,7 @@ from helpdesk.web.accounts import (
     set_password,
     unlock,
 )
+from helpdesk.models import utcnow
 
 
 class AppContext(Protocol):
@@ -121,4 +121,4 @@ def staff_list(obj: AppContext) -> None:
             )
             for a in list_accounts(session)
         ]
-    click.echo(views.table(("Nama", "Peran", "Status"), rows, empty="Belum ada akun petugas."))
+    click.echo(terminal.table(("Nama", "Peran", "Status"), rows, empty="Belum ada akun petugas."))

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
-from helpdesk.requirements import REQUIRED_DOCUMENTS
-from helpdesk.settings import Settings
-from helpdesk.steps._shared import answers_a_thread, body_parts, request_text
-from helpdesk.steps.kind_rules import (
+from helpdesk.kind_rules import (
     ADMIN_AGENCY,
     ADMIN_PASSWORD,
     BIDDER,
@@ -18,6 +15,9 @@ from helpdesk.steps.kind_rules import (
     Score,
     score_kinds,
 )
+from helpdesk.readings import answers_a_thread, body_parts, request_text
+from helpdesk.requirements import REQUIRED_DOCUMENTS
+from helpdesk.settings import Settings
 from parsers.quoting import strip_subject
 from parsers.types import ParsedMessage
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
+from helpdesk.readings import inspected_files, request_text
 from helpdesk.settings import Settings
-from helpdesk.steps._shared import inspected_files, request_text
 from parsers.fields import has_credentials
 from parsers.types import ParsedMessage
 

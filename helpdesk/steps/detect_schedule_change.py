@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
+from helpdesk.kind_rules import SCHEDULE_ASKS, SCHEDULE_STAYS
+from helpdesk.readings import inspected_files, request_text
 from helpdesk.settings import Settings
-from helpdesk.steps._shared import inspected_files, request_text
-from helpdesk.steps.kind_rules import SCHEDULE_ASKS, SCHEDULE_STAYS
 from parsers.types import ParsedMessage
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 from helpdesk.decision import Decision
+from helpdesk.readings import file_texts, request_text
 from helpdesk.settings import Settings
-from helpdesk.steps._shared import file_texts, request_text
 from parsers.fields import (
     bare_code,
     check_nip,

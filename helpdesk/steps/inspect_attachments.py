@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from helpdesk.decision import AttachmentVerdict, Decision
+from helpdesk.readings import inspected_files
 from helpdesk.settings import Settings
-from helpdesk.steps._shared import inspected_files
 from parsers.attachments import InspectedFile
 from parsers.documents import documents_in
 from parsers.names import display_path

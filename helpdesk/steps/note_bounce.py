@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from helpdesk.automatic import is_own_message_id
 from helpdesk.decision import Decision
-from helpdesk.robots import is_own_message_id
 from helpdesk.settings import Settings
 from parsers.types import ParsedMessage
 

@@ -1,12 +1,12 @@
 """DECIDE step: recognise machine mail (bounces, auto-replies, lists, our own answers).
 
-The evidence itself lives in helpdesk/robots.py; tests/test_robots.py is its matrix.
+The evidence itself lives in helpdesk/automatic.py; tests/test_automatic.py is its matrix.
 """
 
 from __future__ import annotations
 
+from helpdesk.automatic import header_evidence, is_own_message_id, sender_evidence
 from helpdesk.decision import Decision
-from helpdesk.robots import header_evidence, is_own_message_id, sender_evidence
 from helpdesk.settings import Settings
 from parsers.types import ParsedMessage
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from helpdesk import accounts
 from helpdesk.export import export_log, previous_month, today_wib
 from helpdesk.models import Agency, utcnow
 from helpdesk.registry import (
@@ -24,7 +25,6 @@ from helpdesk.registry import (
     export_registry,
     import_registry,
 )
-from helpdesk.web import accounts
 from helpdesk.web.core import WebState, render, require, state
 from helpdesk.web.security import checked_form
 from helpdesk.web.ticket import content_disposition

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from helpdesk.web.accounts import LoginResult, check_login, password_stamp
+from helpdesk.accounts import LoginResult, check_login, password_stamp
 from helpdesk.web.core import current_officer, log_in, render, state, wib
 from helpdesk.web.security import checked_form
 

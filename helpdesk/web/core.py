@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from helpdesk.accounts import find_account, password_stamp
 from helpdesk.export import to_wib
 from helpdesk.settings import Settings
-from helpdesk.web.accounts import find_account, password_stamp
 from helpdesk.web.security import CSRF_FIELD, csrf_token
 from replies.names import document_name, kind_name, problem_name, status_name
 

@@ -18,8 +18,8 @@ from starlette.routing import Route
 from helpdesk.models import STATUSES, Ticket
 from helpdesk.requirements import KINDS
 from helpdesk.settings import SlaSection
+from helpdesk.terminal import queue_rows
 from helpdesk.tickets import QueueFilter, matching
-from helpdesk.views import queue_rows
 from helpdesk.web.core import now, render, require, state
 
 PAGE_SIZE = 50

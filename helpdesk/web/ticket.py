@@ -18,8 +18,8 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket
 from helpdesk.settings import Settings
 from helpdesk.storage import read_blob
+from helpdesk.terminal import ticket_detail
 from helpdesk.tickets import find_ticket, ticket_attachments, ticket_messages
-from helpdesk.views import ticket_detail
 from helpdesk.web.core import now, render, require, state
 from parsers.fields import mask_credentials
 from parsers.message import parse_message

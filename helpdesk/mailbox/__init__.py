@@ -92,9 +92,9 @@ def open_mailbox(settings: Settings, cursors: CursorStore) -> Mailbox:
     """The mailbox `settings.mailbox.source` names; nothing connects until first used."""
     # Imported here so a Maildir-only install never loads imapclient, and the reverse.
     if settings.mailbox.source == "imap":
-        from helpdesk.imap_mailbox import ImapMailbox
+        from helpdesk.mailbox.imap import ImapMailbox
 
         return ImapMailbox(settings.imap, cursors)
-    from helpdesk.maildir_mailbox import MaildirMailbox
+    from helpdesk.mailbox.maildir import MaildirMailbox
 
     return MaildirMailbox(settings.mailbox.path, cursors)

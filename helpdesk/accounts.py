@@ -9,23 +9,37 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import StaffAccount, utcnow
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 ROLES = ("staff", "admin")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
-_hasher = PasswordHasher()
-# Verified against when the name is unknown, so a login takes as long either way and
-# the timing does not tell which officer names exist.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    # argon2 is imported when a password is first hashed or checked, not with the CLI.
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a login takes as long either way and
+    the timing does not tell which officer names exist (made once, at the first login)."""
+    return _hasher().hash("not a password of anyone")
 
 
 class AccountError(HelpdeskError, ValueError):
@@ -55,7 +69,7 @@ def add_account(session: Session, name: str, password: str, *, role: str = "staf
     if find_account(session, name) is not None:
         raise AccountError(f"An account {name!r} exists already.")
     check_password_rules(password)
-    account = StaffAccount(name=name, password_hash=_hasher.hash(password), role=role)
+    account = StaffAccount(name=name, password_hash=_hasher().hash(password), role=role)
     session.add(account)
     return account
 
@@ -75,7 +89,7 @@ def set_password(session: Session, name: str, password: str) -> StaffAccount:
     """New password; also lifts a lockout and logs the officer out everywhere (new stamp)."""
     account = get_account(session, name)
     check_password_rules(password)
-    account.password_hash = _hasher.hash(password)
+    account.password_hash = _hasher().hash(password)
     account.failed_logins, account.locked_until = 0, None
     session.add(account)
     return account
@@ -116,7 +130,7 @@ def check_login(
     now = now or utcnow()
     account = find_account(session, name.strip())
     if account is None or account.disabled:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return LoginResult(None)
     if is_locked(account, now):
         return LoginResult(None, account.locked_until)
@@ -127,14 +141,16 @@ def check_login(
         session.add(account)
         return LoginResult(None, account.locked_until)
     account.failed_logins, account.locked_until = 0, None
-    if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher().hash(password)
     session.add(account)
     return LoginResult(account)
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -9,9 +9,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpdesk.imap_mailbox import ImapMailbox
 from helpdesk.mailbox import MemoryCursorStore, open_mailbox
-from helpdesk.maildir_mailbox import MaildirMailbox, deliver
+from helpdesk.mailbox.imap import ImapMailbox
+from helpdesk.mailbox.maildir import MaildirMailbox, deliver
 from helpdesk.settings import Settings
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from helpdesk.backoff import backoff_delays
 from helpdesk.errors import MailboxError, MailboxLoginError
-from helpdesk.imap_mailbox import BATCH_MESSAGES, ImapMailbox
 from helpdesk.mailbox import Cursor, MemoryCursorStore
+from helpdesk.mailbox.imap import BATCH_MESSAGES, ImapMailbox
 from tests.servers import DovecotServer, ImapAccount, free_port
 
 pytestmark = pytest.mark.servers
