@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpdesk.decide import check_bytes  # noqa: E402
+from helpdesk.pipeline import check_bytes  # noqa: E402
 from helpdesk.settings import Settings  # noqa: E402
 
 

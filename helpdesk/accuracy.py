@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpdesk.decide import check_bytes
 from helpdesk.decision import Decision
 from helpdesk.errors import HelpdeskError
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 
 LABELS_FILE = "labels.json"

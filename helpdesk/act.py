@@ -9,16 +9,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
 from helpdesk.answer_limits import answer_refusal, block_address
-from helpdesk.answers import Recipient, Thread, queue_ticket_answer
+from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer, valid_address
 from helpdesk.decision import Decision
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
-from helpdesk.models import InboundMessage, OutboxAnswer, StoredAttachment, Ticket, utcnow
-from helpdesk.outbox import OutgoingFile, valid_address
+from helpdesk.models import (
+    InboundMessage,
+    OutboxAnswer,
+    QuarantineEntry,
+    StoredAttachment,
+    Ticket,
+    utcnow,
+)
 from helpdesk.registry import find_agency
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import Settings
@@ -54,18 +61,9 @@ class Act:
 
 def record_message(act: Act) -> None:
     """Store the message row; its unique dedup_key makes a second copy fail to commit."""
-    m = act.message
-    act.inbound = InboundMessage(
-        dedup_key=act.dedup_key,
-        location=act.raw.location,
-        message_id=m.message_id,
-        sender=m.sender.address,
-        subject=mask_credentials(m.subject)[:500],
-        kind=act.decision.kind,
-        raw_sha256=sha256_hex(act.raw.data),
-        raw_path=act.raw_path,
-        received_at=_as_utc(act.raw.internal_date),
-    )
+    act.inbound = message_row(act.raw, act.raw_path, act.dedup_key, act.message)
+    act.inbound.kind = act.decision.kind
+    act.inbound.received_at = _as_utc(act.raw.internal_date)
     act.session.add(act.inbound)
     act.session.flush()
 
@@ -197,16 +195,92 @@ def _blank_forms_for(missing: list[str]) -> tuple[OutgoingFile, ...]:
     )
 
 
-def _open(act: Act) -> None:
-    d, m, s = act.decision, act.message, act.settings
-    year = (act.raw.internal_date or datetime.now()).year
+def message_row(
+    raw: RawMessage, raw_path: str, dedup_key: str, message: ParsedMessage | None
+) -> InboundMessage:
+    """The row every message read gets: where it was, its raw file, and (when it could be
+    parsed) who sent it and what about."""
+    row = InboundMessage(
+        dedup_key=dedup_key,
+        location=raw.location,
+        raw_sha256=sha256_hex(raw.data),
+        raw_path=raw_path,
+    )
+    if message is not None:
+        row.message_id = message.message_id
+        row.sender = message.sender.address
+        row.subject = mask_credentials(message.subject)[:500]
+    return row
+
+
+def new_ticket(
+    session: Session,
+    settings: Settings,
+    raw: RawMessage,
+    message: ParsedMessage | None,
+    **columns: Any,
+) -> Ticket:
+    """A ticket with the next reference of the year the message arrived, for its sender."""
+    year = (raw.internal_date or datetime.now()).year
     ticket = Ticket(
-        ref=next_ref(act.session, prefix=s.helpdesk.ticket_prefix, year=year),
+        ref=next_ref(session, prefix=settings.helpdesk.ticket_prefix, year=year), **columns
+    )
+    if message is not None:
+        ticket.requester_name = message.sender.name[:200]
+        ticket.requester_address = message.sender.address[:254]
+    return ticket
+
+
+def record_flagged(
+    session: Session,
+    settings: Settings,
+    raw: RawMessage,
+    raw_path: str,
+    dedup_key: str,
+    reason: str,
+    message: ParsedMessage | None,
+) -> Ticket:
+    """The rows of a message staff must handle: the message with its error, a ticket
+    that says so, and a quarantine entry for `helpdesk quarantine replay`."""
+    # The message's unique key first, the ticket counter second: the same order as a
+    # normal message, so two workers cannot deadlock on the pair.
+    inbound = message_row(raw, raw_path, dedup_key, message)
+    inbound.error = reason[:1000]
+    session.add(inbound)
+    session.flush()
+    ticket = new_ticket(
+        session,
+        settings,
+        raw,
+        message,
+        kind="other",
+        status="new",
+        needs_staff=True,
+        staff_note=reason[:1000],
+        subject="(pesan tidak dapat diproses otomatis)",
+    )
+    session.add(ticket)
+    session.flush()
+    inbound.ticket_id = ticket.id
+    session.add(inbound)
+    session.add(
+        QuarantineEntry(
+            location=raw.location, raw_path=raw_path, reason=reason[:1000], ticket_id=ticket.id
+        )
+    )
+    return ticket
+
+
+def _open(act: Act) -> None:
+    d, m = act.decision, act.message
+    ticket = new_ticket(
+        act.session,
+        act.settings,
+        act.raw,
+        m,
         kind=d.kind,
         schedule_change=d.schedule_change,
         status=_first_status(d),
-        requester_name=m.sender.name[:200],
-        requester_address=m.sender.address[:254],
         subject=mask_credentials(m.subject)[:500],
         kode_tender=d.fields.get("kode_tender"),
         complete=d.complete,

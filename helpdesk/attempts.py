@@ -24,7 +24,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
+from helpdesk.database import raise_if_transient
 from helpdesk.models import MessageAttempt, utcnow
+from helpdesk.tickets import seen_message
 
 # Longer than acting on one message ever takes: a worker on another host that died
 # holds a message no longer than this.
@@ -46,6 +48,54 @@ def worker_identity() -> str:
 class Attempt:
     number: int  # 1 for the first try
     last_error: str  # why the try before failed; "" on the first
+
+
+@dataclass(frozen=True)
+class Tries:
+    """One writer's book of tries: what the pipeline asks before and after acting.
+
+    Each question runs in a fresh session of its own. A database that cannot answer
+    raises DatabaseUnavailableError: the message stays unmarked and nothing is counted.
+    """
+
+    engine: Engine
+    owner: str  # this worker, on its attempts
+    limit: int  # `[limits] attempts`: after this many failed tries, set aside
+
+    def seen(self, dedup_key: str) -> bool:
+        """Whether a message with this key is committed."""
+        try:
+            with Session(self.engine) as session:
+                return seen_message(session, dedup_key) is not None
+        except SQLAlchemyError as exc:
+            raise_if_transient(exc)
+            raise
+
+    def begin(self, dedup_key: str, location: str) -> Attempt | None:
+        """Count a try and hold the message; None when another live worker holds it."""
+        try:
+            return begin_attempt(self.engine, self.owner, dedup_key, location)
+        except SQLAlchemyError as exc:
+            raise_if_transient(exc)
+            raise
+
+    def failed(self, dedup_key: str, attempt: Attempt, problem: str) -> bool:
+        """A try raised: record why and let go. False when it was the last try: then the
+        caller sets the message aside (in the transaction that ends its tries)."""
+        if attempt.number >= self.limit:
+            return False
+        try:
+            fail_attempt(self.engine, dedup_key, problem)
+        except SQLAlchemyError as exc:  # the lease runs out instead: it is tried again then
+            raise_if_transient(exc)
+            raise
+        return True
+
+    def forget(self, dedup_key: str) -> None:
+        """Drop our attempt at a message another worker committed."""
+        with Session(self.engine) as session:
+            end_attempts(session, dedup_key)
+            session.commit()
 
 
 def begin_attempt(engine: Engine, owner: str, dedup_key: str, location: str) -> Attempt | None:

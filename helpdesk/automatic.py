@@ -11,12 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from helpdesk.message_ids import LOOP_HEADER
 from helpdesk.settings import Settings
 from parsers.types import ParsedMessage
 
-LOOP_HEADER = "x-lpse-helpdesk"  # stamped on every answer we send (helpdesk/outbox.py)
-# Headers only we may set; from outside they carry no authority (see strip_control_headers).
-_CONTROL_HEADER = re.compile(r"^(x-lpse-helpdesk(-.*)?|x-helpdesk-.*)$")
+# Headers only we may set; from outside they carry no authority (see without_control_headers).
+_CONTROL_HEADER = re.compile(rf"^({re.escape(LOOP_HEADER.lower())}(-.*)?|x-helpdesk-.*)$")
 _BULK = frozenset({"bulk", "junk", "list", "auto_reply", "auto-reply"})
 _LIST_HEADERS = (
     "list-id",
@@ -99,7 +99,7 @@ def own_ref(message_id: str | None, settings: Settings) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def strip_control_headers(message: ParsedMessage, settings: Settings) -> ParsedMessage:
+def without_control_headers(message: ParsedMessage, settings: Settings) -> ParsedMessage:
     """`message` without the control headers only we may set, unless it is our own answer.
 
     Our loop header stays only on a message that is visibly ours: From our own address, or
@@ -117,7 +117,7 @@ def strip_control_headers(message: ParsedMessage, settings: Settings) -> ParsedM
 
 
 def foreign_control_headers(before: ParsedMessage, after: ParsedMessage) -> list[str]:
-    """The control header names `strip_control_headers` removed, for the reasons line."""
+    """The control header names `without_control_headers` removed, for the reasons line."""
     kept = {name for name, _value in after.headers}
     return sorted({name for name, _value in before.headers if _CONTROL_HEADER.match(name)} - kept)
 
@@ -163,7 +163,7 @@ def _suppress(message: ParsedMessage) -> str | None:
 
 
 def _present_headers(message: ParsedMessage) -> str | None:
-    for name in (*_LIST_HEADERS, *_ROBOT_HEADERS, LOOP_HEADER):
+    for name in (*_LIST_HEADERS, *_ROBOT_HEADERS, LOOP_HEADER.lower()):
         if message.header(name) is not None:
             return f"header {name} present"
     return None

@@ -121,7 +121,7 @@ def run(ctx: _Context, once: bool) -> None:
 @pass_ctx
 def check(ctx: _Context, message: Path, as_json: bool) -> None:
     """Show what the bot would decide for MESSAGE.eml; changes nothing."""
-    from helpdesk.decide import check_bytes
+    from helpdesk.pipeline import check_bytes
 
     settings = _settings_or_defaults(ctx)
     decision = check_bytes(message.read_bytes(), settings)

@@ -10,8 +10,6 @@ ceilings take a per-address advisory lock (helpdesk.answer_limits.take_turn_for)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +18,10 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from helpdesk import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from helpdesk.errors import DatabaseUnavailableError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -104,6 +103,15 @@ def is_transient_error(exc: BaseException) -> bool:
     return True
 
 
+def raise_if_transient(exc: BaseException) -> None:
+    """A database that cannot answer now is no fault of the message: retry it later."""
+    if is_transient_error(exc):
+        raise DatabaseUnavailableError(
+            f"the database cannot answer ({type(exc).__name__}); the message stays unmarked "
+            "and is handled when it is back"
+        ) from exc
+
+
 # Any fixed number: every process that migrates the same PostgreSQL database takes it.
 _MIGRATION_LOCK = 0x4C505345
 
@@ -127,10 +135,3 @@ def open_database(url: str) -> Engine:
     engine = create_db_engine(url)
     migrate(engine)
     return engine
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction the caller owns: commit inside, or it rolls back."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session

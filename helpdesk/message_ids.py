@@ -10,6 +10,10 @@ import re
 import secrets
 from pathlib import Path
 
+# Stamped on every answer we send (helpdesk/answers.py), with the ticket reference as its
+# value; only our own answers may carry it (helpdesk/automatic.py drops anyone else's).
+LOOP_HEADER = "X-LPSE-Helpdesk"
+
 _OURS = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{5,})\.([0-9a-f]{12})\.([0-9a-f]{16})@(.+)$")
 
 

@@ -1,7 +1,9 @@
-"""Answers: built once as bytes, stored in the outbox with their ticket, sent later.
+"""The outbox: answers stored with their ticket, claimed, handed to a transport, recorded.
 
-A row counts as sent only after the SMTP server accepted it (a 2xx reply) or its file
-was written; a failed send is retried with backoff until `smtp.retry_hours` passed.
+Answers are built as bytes by helpdesk/answers.py and added here in the caller's
+transaction; `send_due` sends them later through a Transport (helpdesk/transport.py). A
+row counts as sent only after the SMTP server accepted it (a 2xx reply) or its file was
+written; a failed send is retried with backoff until `smtp.retry_hours` passed.
 
 The moment the SMTP server accepts an answer, before QUIT and before the database hears
 of it, a marker file is written under data_dir/outbox-accepted/. A bot killed in that
@@ -11,22 +13,14 @@ the marker and records the answer as sent instead of sending it a second time.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import random
-import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.headerregistry import Address as HeaderAddress
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-import aiosmtplib
 from sqlalchemy import case, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -36,77 +30,11 @@ from helpdesk.answer_limits import block_address
 from helpdesk.database import is_transient_error
 from helpdesk.errors import DeliveryError
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
-from helpdesk.settings import Settings, SmtpSection
+from helpdesk.settings import Settings
+from helpdesk.transport import Transport, open_transport
 from replies.render import one_line
 
 log = logging.getLogger(__name__)
-# Headers are written with lines up to RFC 5322's hard limit: the stdlib folder puts a
-# space on both sides of a fold before an encoded word, so a folded Indonesian subject
-# read back as "10349120  – Pembangunan". Subjects (250 characters at most) stay unfolded.
-ANSWER_POLICY = SMTP.clone(max_line_length=998)
-
-LOOP_HEADER = "X-LPSE-Helpdesk"
-_ADDR_SPEC = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$"
-)
-_MSGID = re.compile(r"^[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+$")
-
-
-def valid_address(address: str) -> bool:
-    """True for a plain addr-spec we are willing to send to."""
-    return bool(_ADDR_SPEC.match(address)) and len(address) <= 254
-
-
-@dataclass(frozen=True)
-class OutgoingFile:
-    filename: str  # chosen by us, never taken from a mail
-    data: bytes
-    maintype: str = "application"
-    subtype: str = "octet-stream"
-
-
-def build_answer(
-    settings: Settings,
-    *,
-    to_name: str,
-    to_address: str,
-    subject: str,
-    body: str,
-    message_id: str,
-    in_reply_to: str | None,
-    references: tuple[str, ...],
-    files: tuple[OutgoingFile, ...] = (),
-) -> bytes:
-    """The exact bytes of an answer; untrusted text can never add a header line."""
-    if not valid_address(to_address):
-        raise DeliveryError(f"refusing to answer an unusable address {to_address!r}")
-    msg = EmailMessage(policy=SMTP)
-    msg["From"] = HeaderAddress(
-        display_name=one_line(settings.helpdesk.name), addr_spec=settings.helpdesk.address
-    )
-    msg["To"] = HeaderAddress(display_name=one_line(to_name, 100), addr_spec=to_address)
-    msg["Subject"] = one_line(subject, 250)
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = f"<{message_id}>"
-    thread = [ref for ref in references if _MSGID.match(ref)][-10:]
-    if in_reply_to and _MSGID.match(in_reply_to):
-        msg["In-Reply-To"] = f"<{in_reply_to}>"
-        if in_reply_to not in thread:
-            thread.append(in_reply_to)
-    if thread:
-        msg["References"] = " ".join(f"<{ref}>" for ref in thread)
-    # RFC 3834 and the usual robots' conventions: never answer this message.
-    msg["Auto-Submitted"] = "auto-replied"
-    msg["X-Auto-Response-Suppress"] = "All"
-    msg[LOOP_HEADER] = message_id.split(".", 1)[0]
-    msg.set_content(body, charset="utf-8", cte="quoted-printable")
-    for item in files:
-        msg.add_attachment(
-            item.data, maintype=item.maintype, subtype=item.subtype, filename=item.filename
-        )
-    return msg.as_bytes(policy=ANSWER_POLICY)  # bodies were encoded above at 76 columns
-
-
 def queue_answer(
     session: Session,
     settings: Settings,
@@ -150,20 +78,27 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def send_due(
-    engine: Engine, settings: Settings, *, now: datetime | None = None, all_pending: bool = False
+    engine: Engine,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    all_pending: bool = False,
+    transport: Transport | None = None,
 ) -> SendReport:
     """Send every answer whose time has come (or every pending one); each committed alone.
 
     Several senders (workers, a staff command) may run at once: each answer is claimed
-    before it is sent, so every answer goes out through one of them only.
+    before it is sent, so every answer goes out through one of them only. `transport`:
+    where the answers go (default: the one `[smtp] transport` names).
     """
+    transport = transport or open_transport(settings)
     report = SendReport()
     moment = now or utcnow()
     due_by = None if all_pending else moment
     after = 0  # ids ascend: an answer deferred in this call is not taken again in it
     while (claimed := _claim_next(engine, after=after, due_by=due_by)) is not None:
         after = claimed.id or after
-        _send_claimed(engine, settings, claimed, moment, report)
+        _send_claimed(engine, settings, transport, claimed, moment, report)
     return report
 
 
@@ -215,7 +150,12 @@ def _note_accepted(marker: Path) -> None:
 
 
 def _send_claimed(
-    engine: Engine, settings: Settings, claimed: OutboxAnswer, moment: datetime, report: SendReport
+    engine: Engine,
+    settings: Settings,
+    transport: Transport,
+    claimed: OutboxAnswer,
+    moment: datetime,
+    report: SendReport,
 ) -> None:
     """Deliver a claimed answer outside any transaction, then record the result and release."""
     marker = _journal(settings, claimed.message_id)
@@ -226,8 +166,7 @@ def _send_claimed(
         )
     else:
         try:
-            deliver(
-                settings,
+            transport.send(
                 claimed.raw,
                 recipient=claimed.recipient,
                 message_id=claimed.message_id,
@@ -324,68 +263,3 @@ def next_due(engine: Engine) -> datetime | None:
         return session.exec(
             select(due).where(OutboxAnswer.status == "pending").order_by(due).limit(1)
         ).first()
-
-
-def deliver(
-    settings: Settings,
-    raw: bytes,
-    *,
-    recipient: str,
-    message_id: str,
-    accepted: Callable[[], None] = lambda: None,
-) -> None:
-    """Hand one answer to the configured transport, or raise DeliveryError; `accepted` is
-    called the moment the SMTP server has taken it (a file is its own record)."""
-    if settings.smtp.transport == "file":
-        _write_file(settings.smtp.dir, raw, message_id)
-    else:
-        envelope_from = settings.smtp.envelope_from or settings.helpdesk.address
-        asyncio.run(_send_smtp(settings.smtp, raw, envelope_from, recipient, accepted))
-
-
-def _write_file(folder: Path, raw: bytes, message_id: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9.-]", "_", message_id.split("@", 1)[0]) + ".eml"
-    tmp = folder / f".{name}.tmp"
-    tmp.write_bytes(raw)
-    tmp.replace(folder / name)
-
-
-async def _send_smtp(
-    smtp: SmtpSection,
-    raw: bytes,
-    envelope_from: str,
-    recipient: str,
-    accepted: Callable[[], None],
-) -> None:
-    client = aiosmtplib.SMTP(
-        hostname=smtp.host,
-        port=smtp.port,
-        username=smtp.user or None,
-        password=smtp.password or None,
-        use_tls=smtp.security == "ssl",
-        start_tls=True if smtp.security == "starttls" else False,
-        timeout=smtp.timeout,
-    )
-    try:
-        async with client:  # connects (STARTTLS, AUTH) here, says QUIT on the way out
-            await client.sendmail(envelope_from, [recipient], raw)
-            accepted()  # before QUIT: the shortest gap a crash can fall into
-    except aiosmtplib.SMTPRecipientsRefused as exc:
-        codes = [r.code for r in exc.recipients]
-        raise DeliveryError(
-            f"recipient refused: {exc}",
-            code=codes[0] if codes else None,
-            permanent=all(500 <= c < 600 for c in codes),
-        ) from exc
-    except aiosmtplib.SMTPResponseException as exc:
-        raise DeliveryError(
-            f"SMTP server answered {exc.code} {exc.message}",
-            code=exc.code,
-            permanent=500 <= exc.code < 600,
-        ) from exc
-    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-        raise DeliveryError(
-            f"cannot reach SMTP server {smtp.host}:{smtp.port} ({exc}); "
-            "the answer stays in the outbox and is retried"
-        ) from exc

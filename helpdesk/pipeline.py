@@ -1,15 +1,16 @@
-"""The way one message goes: parse, DECIDE (reads only), ACT (writes), commit, mark.
+"""The way one message goes, in order: this page is the whole of it.
 
-    prepare: parse_message -> DECIDE steps      (pure: may run in a worker process)
-    apply:   store raw -> ACT steps -> commit   (the single writer, in mailbox order)
-    then:    mailbox.mark_processed
+    prepare  parse_message, then DECIDE      pure: no database, files or network, so it
+                                             may run in a parsing worker process
+    apply    store the raw mail, then ACT,   the single writer, in mailbox order; one
+             then commit                     transaction holds ticket, files and answer
+    settle   mark / leave / quarantine       only after the commit
 
-The ticket, its attachments and its answer are committed in one transaction; only
-then is the message flagged on the server. A message that cannot be parsed becomes a
-ticket flagged for staff at once, with the raw mail kept and a quarantine entry for
-`helpdesk quarantine replay`. One that breaks a step (or dies with the bot) is left on
-the server and tried again on the next run, while the mail behind it goes on; after
-`[limits] attempts` tries it is flagged the same way, and staff are alerted.
+A message that cannot be parsed becomes a ticket flagged for staff at once, with the raw
+mail kept and a quarantine entry for `helpdesk quarantine replay`. One that breaks a step
+(or dies with the bot) is left on the server and tried again on the next run while the
+mail behind it goes on; after `[limits] attempts` tries (helpdesk/attempts.py) it is
+flagged the same way, and staff are alerted.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from __future__ import annotations
 import enum
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -29,37 +30,86 @@ from helpdesk.act import (
     Act,
     block_bounced,
     queue_reply,
+    record_flagged,
     record_message,
     record_ticket,
     store_attachments,
 )
 from helpdesk.answers import Recipient, Thread, queue_ticket_answer
-from helpdesk.attempts import (
-    Attempt,
-    begin_attempt,
-    end_attempts,
-    fail_attempt,
-    release_attempt,
-    worker_identity,
-)
-from helpdesk.database import is_transient_error
-from helpdesk.decide import DECIDE, decide
+from helpdesk.attempts import Attempt, Tries, end_attempts, release_attempt, worker_identity
+from helpdesk.database import is_transient_error, raise_if_transient
 from helpdesk.decision import Decision
-from helpdesk.errors import DatabaseUnavailableError, HelpdeskError, MessageParseError
-from helpdesk.mailbox import RawMessage
-from helpdesk.models import InboundMessage, QuarantineEntry, Ticket, utcnow
+from helpdesk.errors import HelpdeskError, MessageParseError
+from helpdesk.mailbox import Mailbox, RawMessage
+from helpdesk.models import Ticket, utcnow
 from helpdesk.settings import Settings
+from helpdesk.steps.check_documents import check_documents
+from helpdesk.steps.classify_kind import classify_kind
+from helpdesk.steps.detect_credentials import detect_credentials
+from helpdesk.steps.detect_schedule_change import detect_schedule_change
+from helpdesk.steps.extract_fields import extract_fields
+from helpdesk.steps.find_ticket_ref import find_ticket_ref
+from helpdesk.steps.inspect_attachments import inspect_attachments
+from helpdesk.steps.note_bounce import note_bounce
+from helpdesk.steps.skip_automatic import skip_automatic
+from helpdesk.steps.strip_control_headers import strip_control_headers
+from helpdesk.steps.verify_sender import verify_sender
 from helpdesk.storage import sha256_hex, store_blob
-from helpdesk.tickets import next_ref, seen_message
-from parsers.fields import mask_credentials
+from helpdesk.tickets import seen_message
 from parsers.message import parse_message
+from parsers.text import assert_defused_xml
 from parsers.types import ParsedMessage
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ACT", "DECIDE", "Outcome", "Pipeline", "Prepared", "decide", "prepare"]
+__all__ = ["ACT", "DECIDE", "Outcome", "Pipeline", "Prepared", "check_bytes", "decide", "prepare"]
 
-ACT = (record_message, block_bounced, record_ticket, store_attachments, queue_reply)
+# Refuse to decide anything if spreadsheets would be parsed without defusedxml (XML bombs).
+assert_defused_xml()
+
+# A DECIDE step reads the message and fills part of the Decision, saying why in its
+# `reasons`; one that returns a message hands that one to the steps after it.
+DecideStep = Callable[[ParsedMessage, Decision, Settings], ParsedMessage | None]
+# An ACT step adds rows to the Act's session; none commits.
+ActStep = Callable[[Act], None]
+
+DECIDE: tuple[DecideStep, ...] = (
+    strip_control_headers,  # headers only our own answers may carry: gone before any read
+    skip_automatic,  # robots: the steps after it leave an automatic message alone ...
+    find_ticket_ref,
+    note_bounce,  # ... but this one, which reads the DSNs of our answers
+    verify_sender,
+    inspect_attachments,
+    classify_kind,
+    detect_schedule_change,
+    check_documents,
+    extract_fields,
+    detect_credentials,
+)
+ACT: tuple[ActStep, ...] = (
+    record_message,
+    block_bounced,
+    record_ticket,
+    store_attachments,
+    queue_reply,
+)
+
+
+def decide(
+    message: ParsedMessage, settings: Settings, steps: tuple[DecideStep, ...] = DECIDE
+) -> Decision:
+    """Run the DECIDE steps over `message`; the result is what `helpdesk check` prints."""
+    decision = Decision()
+    for step in steps:
+        screened = step(message, decision, settings)
+        if screened is not None:
+            message = screened
+    return decision
+
+
+def check_bytes(raw: bytes, settings: Settings) -> Decision:
+    """Parse raw message bytes and decide; raises MessageParseError for non-mail."""
+    return decide(parse_message(raw), settings)
 
 
 class Outcome(enum.Enum):
@@ -84,7 +134,7 @@ class Prepared:
     trace: str = ""  # the failed step's traceback, for the log
 
 
-def prepare(raw: bytes, settings: Settings) -> Prepared:
+def prepare(raw: bytes, settings: Settings, steps: tuple[DecideStep, ...] = DECIDE) -> Prepared:
     """Parse and decide: pure (no database, no files, no network); never raises for bad mail."""
     try:
         message = parse_message(raw)
@@ -92,7 +142,7 @@ def prepare(raw: bytes, settings: Settings) -> Prepared:
         return Prepared(f"sha256:{sha256_hex(raw)}", problem=f"the message cannot be parsed: {exc}")
     dedup_key = message.message_id or f"sha256:{sha256_hex(raw)}"
     try:
-        decision = decide(message, settings)
+        decision = decide(message, settings, steps)
     except Exception as exc:  # a step broke: staff decide, the run goes on
         return Prepared(
             dedup_key, message, problem=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc()
@@ -102,20 +152,22 @@ def prepare(raw: bytes, settings: Settings) -> Prepared:
 
 @dataclass(frozen=True)
 class Pipeline:
-    """What handling a message needs, built once per run."""
+    """What handling a message needs, built once per run. Tests pass their own steps."""
 
     settings: Settings
     engine: Engine
     secret: bytes
     owner: str = field(default_factory=worker_identity)  # this worker, on its attempts
+    decide_steps: tuple[DecideStep, ...] = DECIDE
+    act_steps: tuple[ActStep, ...] = ACT
 
     @property
-    def data_dir(self) -> Path:
-        return self.settings.helpdesk.data_dir
+    def tries(self) -> Tries:
+        return Tries(self.engine, self.owner, self.settings.limits.attempts)
 
     def handle(self, raw: RawMessage) -> Outcome:
         """Parse, decide, act and commit one message. Never raises for a bad message."""
-        return self.apply(raw, prepare(raw.data, self.settings))
+        return self.apply(raw, prepare(raw.data, self.settings, self.decide_steps))
 
     def apply(self, raw: RawMessage, prepared: Prepared) -> Outcome:
         """Store, act and commit what `prepare` made of `raw`: the single writer's part.
@@ -123,58 +175,31 @@ class Pipeline:
         Raises DatabaseUnavailableError when the database cannot answer: then nothing was
         committed, and the message must stay unmarked for a later try.
         """
-        if prepared.message is None:  # a verdict on the bytes: trying again cannot help
+        message, key = prepared.message, prepared.dedup_key
+        if message is None:  # a verdict on the bytes: trying again cannot help
             return self.flag_for_staff(raw, prepared.problem or "the message cannot be parsed")
-        key = prepared.dedup_key
-        if self._seen(key):
+        if self.tries.seen(key):
             return Outcome.DUPLICATE
-        attempt = self._begin(raw, key)
+        attempt = self.tries.begin(key, raw.location)
         if attempt is None:
             log.info("message %s is being handled by another worker", raw.location)
             return Outcome.RETRY
-        limit = self.settings.limits.attempts
-        if attempt.number > limit:  # the last tries died with the bot
-            return self._set_aside(raw, key, limit, attempt.last_error, prepared.message)
+        if attempt.number > self.tries.limit:  # the last tries died with the bot
+            return self._set_aside(raw, message, key, self.tries.limit, attempt.last_error)
         if prepared.decision is None:  # a DECIDE step broke
             problem = prepared.problem or "a step failed"
-            return self._failed(raw, prepared.message, key, attempt, problem, prepared.trace)
-        return self._act(raw, prepared.message, prepared.decision, key, attempt)
+            return self._failed(raw, message, key, attempt, problem, prepared.trace)
+        return self._act(raw, message, prepared.decision, key, attempt)
 
-    def _begin(self, raw: RawMessage, dedup_key: str) -> Attempt | None:
-        try:
-            return begin_attempt(self.engine, self.owner, dedup_key, raw.location)
-        except SQLAlchemyError as exc:
-            _raise_if_transient(exc)
-            raise
-
-    def _failed(
-        self,
-        raw: RawMessage,
-        message: ParsedMessage,
-        dedup_key: str,
-        attempt: Attempt,
-        problem: str,
-        trace: str,
-    ) -> Outcome:
-        """A step raised: try again next run, or set the message aside after the last try."""
-        limit = self.settings.limits.attempts
-        log.error(
-            "handling %s failed (try %d of %d):\n%s", raw.location, attempt.number, limit, trace
-        )
-        if attempt.number >= limit:
-            return self._set_aside(raw, dedup_key, limit, problem, message)
-        try:
-            fail_attempt(self.engine, dedup_key, problem)
-        except SQLAlchemyError as exc:  # the lease runs out instead: it is tried again then
-            _raise_if_transient(exc)
-            raise
-        return Outcome.RETRY
-
-    def _set_aside(
-        self, raw: RawMessage, dedup_key: str, tries: int, last_error: str, message: ParsedMessage
-    ) -> Outcome:
-        reason = f"{last_error or 'unknown error'} (failed {tries} times; set aside)"
-        return self.flag_for_staff(raw, reason, dedup_key=dedup_key, alert=True, message=message)
+    def settle(self, mailbox: Mailbox, raw: RawMessage, outcome: Outcome) -> None:
+        """What becomes of the message on the server, once its outcome is committed."""
+        if outcome is Outcome.RETRY:
+            return  # unmarked: the next run's sweep (UNSEEN) brings it back
+        if outcome is Outcome.QUARANTINED:
+            if not mailbox.quarantine(raw, "could not be stored"):
+                log.error("message %s left unmarked on the server for staff", raw.location)
+            return
+        mailbox.mark_processed(raw)
 
     def _act(
         self,
@@ -190,31 +215,50 @@ class Pipeline:
                 act = Act(
                     session, self.settings, self.secret, raw, raw_path, dedup_key, message, decision
                 )
-                for step in ACT:
+                for step in self.act_steps:
                     step(act)
                 end_attempts(session, dedup_key)
                 session.commit()
         except IntegrityError as exc:
-            if self._seen(dedup_key):
+            if self.tries.seen(dedup_key):
                 # Another worker committed the same message between our check and commit.
                 log.info("message %s was stored by another worker", raw.location)
-                self._forget(dedup_key)
+                self.tries.forget(dedup_key)
                 return Outcome.DUPLICATE
             return self.flag_for_staff(raw, f"IntegrityError: {exc}", dedup_key=dedup_key)
         except Exception as exc:  # a step broke: try again later, the run goes on
             if is_transient_error(exc):
                 release_attempt(self.engine, dedup_key)
-                _raise_if_transient(exc)
+                raise_if_transient(exc)
             problem = f"{type(exc).__name__}: {exc}"
-            trace = traceback.format_exc()
-            return self._failed(raw, message, dedup_key, attempt, problem, trace)
-        log.info(
-            "message %s: %s -> %s",
-            raw.location,
-            decision.kind,
-            act.ticket.ref if act.ticket else "no ticket",
-        )
+            return self._failed(raw, message, dedup_key, attempt, problem, traceback.format_exc())
+        ticket = act.ticket.ref if act.ticket else "no ticket"
+        log.info("message %s: %s -> %s", raw.location, decision.kind, ticket)
         return Outcome.AUTOMATIC if decision.automatic else Outcome.TICKET
+
+    def _failed(
+        self,
+        raw: RawMessage,
+        message: ParsedMessage,
+        dedup_key: str,
+        attempt: Attempt,
+        problem: str,
+        trace: str,
+    ) -> Outcome:
+        """A step raised: try again next run, or set the message aside after the last try."""
+        limit = self.tries.limit
+        log.error(
+            "handling %s failed (try %d of %d):\n%s", raw.location, attempt.number, limit, trace
+        )
+        if self.tries.failed(dedup_key, attempt, problem):
+            return Outcome.RETRY
+        return self._set_aside(raw, message, dedup_key, limit, problem)
+
+    def _set_aside(
+        self, raw: RawMessage, message: ParsedMessage, dedup_key: str, tries: int, error: str
+    ) -> Outcome:
+        reason = f"{error or 'unknown error'} (failed {tries} times; set aside)"
+        return self.flag_for_staff(raw, reason, dedup_key=dedup_key, alert=True, message=message)
 
     def flag_for_staff(
         self,
@@ -234,44 +278,8 @@ class Pipeline:
             with Session(self.engine) as session:
                 if seen_message(session, key) is not None:
                     return Outcome.DUPLICATE
-                # The message's unique key first, the ticket counter second: the same
-                # order as a normal message, so two workers cannot deadlock on the pair.
-                inbound = InboundMessage(
-                    dedup_key=key,
-                    location=raw.location,
-                    raw_sha256=sha256_hex(raw.data),
-                    raw_path=raw_path,
-                    error=reason[:1000],
-                )
-                if message is not None:
-                    inbound.message_id = message.message_id
-                    inbound.sender = message.sender.address
-                    inbound.subject = mask_credentials(message.subject)[:500]
-                session.add(inbound)
-                session.flush()
-                year = (raw.internal_date or datetime.now()).year
-                ticket = Ticket(
-                    ref=next_ref(session, prefix=self.settings.helpdesk.ticket_prefix, year=year),
-                    kind="other",
-                    status="new",
-                    needs_staff=True,
-                    staff_note=reason[:1000],
-                    subject="(pesan tidak dapat diproses otomatis)",
-                )
-                if message is not None:
-                    ticket.requester_name = message.sender.name[:200]
-                    ticket.requester_address = message.sender.address[:254]
-                session.add(ticket)
-                session.flush()
-                inbound.ticket_id = ticket.id
-                session.add(inbound)
-                session.add(
-                    QuarantineEntry(
-                        location=raw.location,
-                        raw_path=raw_path,
-                        reason=reason[:1000],
-                        ticket_id=ticket.id,
-                    )
+                ticket = record_flagged(
+                    session, self.settings, raw, raw_path, key, reason, message
                 )
                 end_attempts(session, key)
                 if alert and self.settings.helpdesk.staff_address:
@@ -282,12 +290,12 @@ class Pipeline:
                 )
                 return Outcome.FLAGGED
         except IntegrityError:
-            if self._seen(key):
+            if self.tries.seen(key):
                 return Outcome.DUPLICATE  # another worker flagged the same message
             log.error("cannot store %s; it stays on the server", raw.location)
             return Outcome.QUARANTINED
         except (OSError, HelpdeskError, SQLAlchemyError, ValueError) as exc:
-            _raise_if_transient(exc)
+            raise_if_transient(exc)
             log.error("cannot even store %s (%s); it stays on the server", raw.location, exc)
             return Outcome.QUARANTINED
 
@@ -306,26 +314,6 @@ class Pipeline:
             extra={"reason": reason, "location": raw.location},
         )
 
-    def _forget(self, dedup_key: str) -> None:
-        """Drop our attempt at a message another worker committed."""
-        with Session(self.engine) as session:
-            end_attempts(session, dedup_key)
-            session.commit()
-
-    def _seen(self, dedup_key: str) -> bool:
-        """Whether a message with this key is committed (in a fresh session)."""
-        try:
-            with Session(self.engine) as session:
-                return seen_message(session, dedup_key) is not None
-        except SQLAlchemyError as exc:
-            _raise_if_transient(exc)
-            raise
-
-
-def _raise_if_transient(exc: BaseException) -> None:
-    """A database that cannot answer now is no fault of the message: retry it later."""
-    if is_transient_error(exc):
-        raise DatabaseUnavailableError(
-            f"the database cannot answer ({type(exc).__name__}); the message stays unmarked "
-            "and is handled when it is back"
-        ) from exc
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.helpdesk.data_dir

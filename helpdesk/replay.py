@@ -5,13 +5,12 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from helpdesk.decide import decide
 from helpdesk.errors import HelpdeskError
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import load_secret
 from helpdesk.models import InboundMessage, QuarantineEntry, Ticket, utcnow
 from helpdesk.outbox import send_due
-from helpdesk.pipeline import Outcome, Pipeline
+from helpdesk.pipeline import Outcome, Pipeline, decide
 from helpdesk.settings import Settings
 from helpdesk.storage import read_blob
 from parsers.message import parse_message

@@ -8,6 +8,7 @@ messages when asked.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -25,7 +26,7 @@ from helpdesk.mailbox.cursors import DatabaseCursorStore
 from helpdesk.message_ids import load_secret
 from helpdesk.models import utcnow
 from helpdesk.outbox import SendReport, next_due, send_due
-from helpdesk.pipeline import Outcome, Pipeline, prepare
+from helpdesk.pipeline import ACT, DECIDE, ActStep, DecideStep, Outcome, Pipeline, prepare
 from helpdesk.prepare_pool import PrepareFn, PreparePool
 from helpdesk.settings import Settings
 
@@ -119,13 +120,21 @@ class Worker:
         *,
         mailbox_factory: Callable[[], Mailbox] | None = None,
         processes: int | None = None,
-        prepare_fn: PrepareFn = prepare,
+        decide_steps: tuple[DecideStep, ...] = DECIDE,
+        act_steps: tuple[ActStep, ...] = ACT,
+        prepare_fn: PrepareFn | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
+        secret = load_secret(settings.helpdesk.secret, settings.helpdesk.data_dir)
         self.pipeline = Pipeline(
-            settings, engine, load_secret(settings.helpdesk.secret, settings.helpdesk.data_dir)
+            settings, engine, secret, decide_steps=decide_steps, act_steps=act_steps
         )
+        if prepare_fn is None:
+            # Worker processes get `prepare` by name; other steps reach them only when
+            # they too can be pickled (module-level functions).
+            steps = decide_steps
+            prepare_fn = prepare if steps is DECIDE else functools.partial(prepare, steps=steps)
         cursors = DatabaseCursorStore(engine)
         self._open_mailbox = mailbox_factory or (lambda: open_mailbox(settings, cursors))
         self._mailbox: Mailbox | None = None
@@ -170,13 +179,7 @@ class Worker:
                 report.fetched += 1
                 outcome = self.pipeline.apply(raw, prepared)
                 report.count(outcome)
-                if outcome is Outcome.RETRY:
-                    pass  # unmarked: the next run's sweep (UNSEEN) brings it back
-                elif outcome is Outcome.QUARANTINED:
-                    if not mailbox.quarantine(raw, "could not be stored"):
-                        log.error("message %s left unmarked on the server for staff", raw.location)
-                else:
-                    mailbox.mark_processed(raw)
+                self.pipeline.settle(mailbox, raw, outcome)
                 if report.fetched >= SEND_DURING_RUN_AFTER:
                     sender = sender or _Sender(self.engine, self.settings)
                     sender.nudge()

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from helpdesk.answers import Recipient, Thread, queue_ticket_answer
+from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Agency, InboundMessage, Ticket, utcnow
-from helpdesk.outbox import OutgoingFile
 from helpdesk.registry import admin_address, find_agency, known_addresses
 from helpdesk.settings import Settings
 from helpdesk.tickets import audit, get_ticket

@@ -38,8 +38,9 @@ class Helpdesk:
     def receive(self, raw: bytes) -> None:
         deliver(self.settings.mailbox.path, raw)
 
-    def run_once(self) -> None:
-        worker = Worker(self.settings, self.engine)
+    def run_once(self, **worker: Any) -> None:
+        """One `helpdesk run --once`; `worker` goes to the Worker (decide_steps=...)."""
+        worker = Worker(self.settings, self.engine, **worker)
         try:
             worker.run_once()
         finally:

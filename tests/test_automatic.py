@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.decide import check_bytes
+from helpdesk.answers import build_answer
 from helpdesk.message_ids import make_message_id
-from helpdesk.outbox import build_answer
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 
 SETTINGS = Settings()

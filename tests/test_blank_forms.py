@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from helpdesk.decide import check_bytes
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from replies.blank_forms import FORMS, blank_form, write_blank_forms
 

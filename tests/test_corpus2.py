@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from helpdesk.accuracy import accuracy_report
-from helpdesk.decide import check_bytes
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 
 CORPUS2 = Path(__file__).parent / "corpus2"

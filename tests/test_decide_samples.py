@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from helpdesk.accuracy import accuracy_report
-from helpdesk.decide import DECIDE, check_bytes
 from helpdesk.decision import Decision
+from helpdesk.pipeline import DECIDE, check_bytes
 from helpdesk.settings import Settings
 from tests import files
 
@@ -62,7 +62,11 @@ def test_accuracy_report_on_samples(settings: Settings) -> None:
 
 
 def test_every_step_has_one_signature() -> None:
-    assert [step.__name__ for step in DECIDE][:2] == ["skip_automatic", "find_ticket_ref"]
+    assert [step.__name__ for step in DECIDE][:3] == [
+        "strip_control_headers",
+        "skip_automatic",
+        "find_ticket_ref",
+    ]
 
 
 def make(subject: str, body: str, **headers: str) -> EmailMessage:

@@ -24,8 +24,8 @@ from types import FrameType
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpdesk.decide import check_bytes
 from helpdesk.errors import MessageParseError
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 
 TESTS = Path(__file__).parent

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from helpdesk.decide import check_bytes
 from helpdesk.decision import AttachmentVerdict
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from parsers import pdf_safety
 from parsers.archives import ArchiveLimits

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from helpdesk.decide import check_bytes
 from helpdesk.decision import Decision
 from helpdesk.errors import MessageParseError
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from parsers.limits import DEFAULT_LIMITS, ParseLimits, prescan
 from parsers.message import parse_message

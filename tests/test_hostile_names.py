@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from helpdesk.decide import check_bytes
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from parsers.names import MAX_NAME_CHARS, display_name, display_path
 from tests import files

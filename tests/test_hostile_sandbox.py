@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.decide import check_bytes
+from helpdesk.pipeline import check_bytes
 from helpdesk.sandbox import apply_resource_limits
 from helpdesk.settings import Settings
 

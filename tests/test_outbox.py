@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from helpdesk.answers import build_answer
 from helpdesk.database import open_database
 from helpdesk.errors import DeliveryError
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
-from helpdesk.outbox import build_answer, deliver, next_due
+from helpdesk.outbox import next_due
 from helpdesk.settings import Settings
+from helpdesk.transport import open_transport
 
 HOSTILE = [
     "Uji forensik\r\nBcc: victim@evil.example",
@@ -84,8 +86,9 @@ def test_unusable_recipient_is_refused() -> None:
 def test_file_transport_writes_one_file_per_answer(tmp_path: Path) -> None:
     settings = Settings.model_validate({"smtp": {"transport": "file", "dir": str(tmp_path)}})
     raw = answer("Uji")
-    deliver(settings, raw, recipient="x@y.z", message_id="HD-2026-00042.a.b@karawangkab.go.id")
-    deliver(settings, raw, recipient="x@y.z", message_id="HD-2026-00042.a.b@karawangkab.go.id")
+    transport, message_id = open_transport(settings), "HD-2026-00042.a.b@karawangkab.go.id"
+    for _ in range(2):
+        transport.send(raw, recipient="x@y.z", message_id=message_id, accepted=lambda: None)
     files = list(tmp_path.glob("*.eml"))
     assert len(files) == 1
     assert files[0].read_bytes() == raw

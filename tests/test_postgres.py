@@ -11,7 +11,6 @@ import multiprocessing
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from pathlib import Path
@@ -26,6 +25,7 @@ import helpdesk.outbox as outbox
 from helpdesk.database import create_db_engine, is_transient_error, open_database
 from helpdesk.models import OutboxAnswer, Ticket
 from helpdesk.settings import Settings, settings_from_dict
+from helpdesk.transport import SmtpTransport
 from tests.bot import SAMPLES
 from tests.desk import Helpdesk
 from tests.servers import PostgresServer, SmtpRecorder
@@ -163,25 +163,27 @@ def test_sent_answer_is_recorded_even_if_the_database_restarts_meanwhile(
     postgres_url: str,
     smtp_server: SmtpRecorder,
     sent_mail: list[EmailMessage],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _queue_answers(postgres_url, 1)
     engine = create_db_engine(postgres_url)
-    real_deliver: Callable[..., None] = outbox.deliver
+    settings = _smtp_settings(smtp_server)
 
-    def deliver_then_lose_the_database(*args: Any, **kwargs: Any) -> None:
-        real_deliver(*args, **kwargs)
+    def lose_the_database() -> None:
         postgres_server.stop()
         threading.Timer(1.5, postgres_server.start).start()
 
-    monkeypatch.setattr(outbox, "deliver", deliver_then_lose_the_database)
-    report = outbox.send_due(engine, _smtp_settings(smtp_server))
+    class SendThenLoseTheDatabase(SmtpTransport):
+        def send(self, *args: Any, **kwargs: Any) -> None:
+            super().send(*args, **kwargs)
+            lose_the_database()
+
+    smtp = SendThenLoseTheDatabase(settings.smtp, settings.helpdesk.address)
+    report = outbox.send_due(engine, settings, transport=smtp)
 
     assert report.sent == 1 and len(sent_mail) == 1
     with Session(engine) as session:
         row = session.exec(select(OutboxAnswer)).one()
     assert (row.status, row.claimed_until) == ("sent", None)
-    monkeypatch.undo()
     assert outbox.send_due(engine, _smtp_settings(smtp_server), all_pending=True).sent == 0
 
 

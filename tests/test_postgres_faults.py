@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from helpdesk.mailbox.imap import ImapMailbox
 from helpdesk.message_ids import load_secret
 from helpdesk.models import AuditEntry, InboundMessage, OutboxAnswer, Ticket
 from helpdesk.outbox import queue_answer
+from helpdesk.pipeline import ActStep
 from helpdesk.runner import Worker
 from helpdesk.settings import LimitsSection, Settings, load_settings, settings_from_dict
 from helpdesk.storage import sha256_hex
@@ -39,8 +41,6 @@ from helpdesk.tickets import get_ticket
 from tests.bot import Bot, sample, wait_until, with_headers
 from tests.desk import Helpdesk
 from tests.servers import ImapAccount, PostgresServer, SmtpRecorder
-
-ActStep = Callable[[Act], None]
 
 
 @pytest.fixture
@@ -178,7 +178,6 @@ def test_follow_up_and_staff_action_at_once_both_survive(
     tmp_path: Path,
     postgres_url: str,
     watcher: Engine,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     desk = Helpdesk(tmp_path, database={"url": postgres_url})
     ref = awaiting_documents(desk)
@@ -197,7 +196,10 @@ def test_follow_up_and_staff_action_at_once_both_survive(
         """The bot joins the follow-up: its documents complete the ticket."""
         if first == "staff":
             has_read.wait(60)
-        worker = Worker(desk.settings, desk.engine, processes=0)
+        steps = pipeline.ACT
+        if first == "follow_up":  # it holds right after reading (and joining) the ticket
+            steps = with_step(lambda _: hold(), after=record_ticket)
+        worker = Worker(desk.settings, desk.engine, processes=0, act_steps=steps)
         try:
             worker.run_once()
         finally:
@@ -212,8 +214,6 @@ def test_follow_up_and_staff_action_at_once_both_survive(
                 hold()
         done["staff"].set()
 
-    if first == "follow_up":  # it holds right after reading (and joining) the ticket
-        monkeypatch.setattr(pipeline, "ACT", with_step(lambda _: hold(), after=record_ticket))
     with ThreadPoolExecutor(2) as pool:
         for future in [pool.submit(follow_up), pool.submit(staff_meanwhile)]:
             future.result()
@@ -301,7 +301,6 @@ def test_postgresql_restart_mid_transaction_leaves_no_flag_and_no_ticket(
     imap_account: ImapAccount,
     sent_mail: list[EmailMessage],
     postgres_server: PostgresServer,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     imap_account.append(sample(REQUEST))
     restarts: list[str] = []
@@ -311,7 +310,7 @@ def test_postgresql_restart_mid_transaction_leaves_no_flag_and_no_ticket(
             restarts.append(act.raw.location)
             postgres_server.restart()  # this transaction's connection is now dead
 
-    monkeypatch.setattr(pipeline, "ACT", with_step(restart_once, after=after))
+    worker.pipeline = replace(worker.pipeline, act_steps=with_step(restart_once, after=after))
 
     with pytest.raises(DatabaseUnavailableError):
         worker.run_once()
@@ -336,7 +335,6 @@ def test_watching_worker_waits_out_a_stopped_postgresql_then_answers_once(
     imap_account: ImapAccount,
     sent_mail: list[EmailMessage],
     postgres_server: PostgresServer,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     imap_account.append(sample(REQUEST))
     stopped = threading.Event()
@@ -346,7 +344,7 @@ def test_watching_worker_waits_out_a_stopped_postgresql_then_answers_once(
             postgres_server.stop()  # fast shutdown: this transaction is rolled back
             stopped.set()
 
-    monkeypatch.setattr(pipeline, "ACT", with_step(stop_once, after=record_ticket))
+    worker.pipeline = replace(worker.pipeline, act_steps=with_step(stop_once, after=record_ticket))
     failures: list[Exception] = []
 
     def watch() -> None:

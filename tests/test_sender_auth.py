@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from helpdesk.decide import check_bytes
 from helpdesk.message_ids import load_secret
 from helpdesk.models import Agency, Ticket, utcnow
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings, settings_from_dict
 from helpdesk.staff import Staff, StaffActionError, resolve
 from helpdesk.terminal import ticket_detail, ticket_detail_text

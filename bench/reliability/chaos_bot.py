@@ -12,7 +12,7 @@ Dovecot stopped under it. The points:
     mark     helpdesk.mailbox.imap.ImapMailbox.mark_processed  after the commit, before marking
     cursor   helpdesk.mailbox.cursors.DatabaseCursorStore.set_cursor
                                                                after marking, before the cursor
-    deliver  helpdesk.outbox.deliver                           after the outbox insert, before send
+    deliver  helpdesk.transport.SmtpTransport.send             after the outbox insert, before send
     idle     imapclient.IMAPClient.idle_check                  while waiting in IDLE
     move     imapclient.IMAPClient.move                        during MOVE to the processed folder
 
@@ -58,10 +58,9 @@ def _owner(point: str) -> tuple[Any, str]:
 
         return DatabaseCursorStore, "set_cursor"
     if point == "deliver":
-        import helpdesk.outbox
+        from helpdesk.transport import SmtpTransport
 
-        # _send_claimed looks `deliver` up in the module at each call.
-        return helpdesk.outbox, "deliver"
+        return SmtpTransport, "send"
     raise ValueError(f"unknown chaos point {point!r}")
 
 

@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from functools import cache
 from pathlib import Path
 
-from helpdesk.decide import check_bytes
+from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from tests.bot import with_headers
 

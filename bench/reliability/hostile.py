@@ -44,10 +44,9 @@ from bench.measure import Measured, run_measured
 from bench.reliability.loops import Found, mail_servers, make_bot, tally
 from bench.reliability.report import Row
 from helpdesk.database import create_db_engine
-from helpdesk.decide import check_bytes
 from helpdesk.errors import MessageParseError
 from helpdesk.models import QuarantineEntry, StoredAttachment
-from helpdesk.pipeline import prepare
+from helpdesk.pipeline import check_bytes, prepare
 from helpdesk.settings import Settings
 from parsers.names import MAX_NAME_CHARS
 from tests import files, test_hostile_files, test_hostile_mail, test_hostile_names
