@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from helpdesk.cli import LIST_LIMIT, cli
+from helpdesk.cli import cli
+from helpdesk.commands.tickets import LIST_LIMIT
 from helpdesk.database import open_database
 from helpdesk.models import Ticket
 

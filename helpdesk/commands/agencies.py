@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Protocol
 
 import click
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from helpdesk import terminal
+from helpdesk.commands.context import AppContext
 from helpdesk.models import Agency
 from helpdesk.registry import (
     ImportReport,
@@ -19,13 +18,6 @@ from helpdesk.registry import (
     export_registry,
     import_registry,
 )
-
-
-class AppContext(Protocol):
-    """What these commands need from the CLI's context object (helpdesk.cli._Context)."""
-
-    @property
-    def engine(self) -> Engine: ...
 
 
 @click.group()

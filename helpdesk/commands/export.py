@@ -4,26 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
 
 import click
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from helpdesk.commands.context import AppContext
 from helpdesk.export import export_log, previous_month, today_wib
-from helpdesk.settings import Settings
-
-
-class AppContext(Protocol):
-    """What the command needs from the CLI's context object (helpdesk.cli._Context)."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def reader(self) -> Engine:
-        """An engine for reading only: a long export never blocks the bot's writes."""
-        ...
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

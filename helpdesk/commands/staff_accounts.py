@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 import click
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from helpdesk import terminal
@@ -20,14 +18,8 @@ from helpdesk.accounts import (
     set_password,
     unlock,
 )
+from helpdesk.commands.context import AppContext
 from helpdesk.models import utcnow
-
-
-class AppContext(Protocol):
-    """What these commands need from the CLI's context object (helpdesk.cli._Context)."""
-
-    @property
-    def engine(self) -> Engine: ...
 
 
 def _ask_password() -> str:

@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import click
-from sqlalchemy.engine import Engine
 
-from helpdesk.settings import Settings
-
-
-class AppContext(Protocol):
-    """What the command needs from the CLI's context object (helpdesk.cli._Context)."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def engine(self) -> Engine: ...
-
-    @property
-    def reader(self) -> Engine: ...
+from helpdesk.commands.context import AppContext
 
 
 @click.command("web")

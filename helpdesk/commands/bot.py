@@ -1,0 +1,92 @@
+"""The bot's own commands: `run`, `check`, `demo`, `forms` and `accuracy`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+from pathlib import Path
+
+import click
+
+from helpdesk import terminal
+from helpdesk.commands.context import AppContext, CliContext, pass_cli
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Handle all waiting mail, send due answers, exit.")
+@click.pass_obj
+def run(ctx: AppContext, once: bool) -> None:
+    """Watch the mailbox (IDLE, or polling) and answer requests."""
+    from helpdesk.runner import Worker
+
+    logging.getLogger("helpdesk").setLevel(logging.INFO)
+    worker = Worker(ctx.settings, ctx.engine)
+    try:
+        if once:
+            report = worker.run_once()
+            retry = report.outcomes.get("retry", 0)
+            click.echo(
+                f"{report.fetched} messages read, {report.sent.sent} answers sent, "
+                f"{report.sent.deferred} deferred, {report.sent.failed} failed"
+                + (f", {retry} left for another try" if retry else "")
+            )
+            return
+        signal.signal(signal.SIGTERM, lambda *_: worker.request_stop())
+        signal.signal(signal.SIGINT, lambda *_: worker.request_stop())
+        worker.run_forever()
+    finally:
+        worker.close()
+
+
+@click.command()
+@click.argument("message", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@pass_cli
+def check(ctx: CliContext, message: Path, as_json: bool) -> None:
+    """Show what the bot would decide for MESSAGE.eml; changes nothing."""
+    from helpdesk.pipeline import check_bytes
+
+    settings = ctx.settings_or_defaults()
+    decision = check_bytes(message.read_bytes(), settings)
+    if as_json:
+        click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(terminal.decision_text(decision))
+
+
+@click.command()
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("helpdesk-demo"),
+    show_default=True,
+    help="Where the demo keeps its mailbox, database and answers.",
+)
+def demo(folder: Path) -> None:
+    """Run the whole flow on the shipped sample mail: no server needed."""
+    from helpdesk.demo import run_demo
+
+    logging.getLogger("helpdesk").setLevel(logging.WARNING)
+    click.echo(run_demo(folder))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def forms(folder: Path) -> None:
+    """Write the official blank forms (XLSX) into FOLDER."""
+    from replies.blank_forms import write_blank_forms
+
+    for path in write_blank_forms(folder):
+        click.echo(path)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@pass_cli
+def accuracy(ctx: CliContext, folder: Path) -> None:
+    """Compare `check` with the labels.json of a folder of .eml files."""
+    from helpdesk.accuracy import accuracy_report, format_report
+
+    click.echo(format_report(accuracy_report(folder, ctx.settings_or_defaults())))
