@@ -58,7 +58,7 @@ class Report:
 def comparable(decision: Decision) -> dict[str, Any]:
     """The labelled part of a decision: `{"kind": ..., "missing": [...], ...}`."""
     return {
-        "kind": decision.kind,
+        "kind": str(decision.kind),  # the plain id, as the label has it
         "schedule_change": decision.schedule_change,
         "complete": decision.complete,
         "missing": sorted(decision.missing),
@@ -85,10 +85,12 @@ def accuracy_report(folder: Path, settings: Settings) -> Report:
         started = time.perf_counter()
         try:
             decision = check_bytes(raw, settings)
+            got = comparable(decision)
         except HelpdeskError as exc:
-            decision = Decision(kind="unreadable", reasons=[str(exc)])
+            decision = Decision(reasons=[str(exc)])
+            got = comparable(decision) | {"kind": "unreadable"}
         report.milliseconds.append((time.perf_counter() - started) * 1000)
-        got, expected = comparable(decision), _expected(label)
+        expected = _expected(label)
         report.total += 1
         report.kind_correct += got["kind"] == expected["kind"]
         exact = all(

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from helpdesk.answer_limits import answer_refusal, block_address
 from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer, valid_address
 from helpdesk.decision import Decision
+from helpdesk.domain import AnswerEvent, Kind, TicketStatus
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
 from helpdesk.models import (
@@ -38,7 +39,7 @@ from replies.blank_forms import FORMS, blank_form
 from replies.render import first_answer_event
 
 # Requests that hand out or recover an Administrator Agency account.
-PRIVILEGED_KINDS = frozenset({"password_reset", "admin_replacement", "additional_admin"})
+PRIVILEGED_KINDS = frozenset({Kind.PASSWORD_RESET, Kind.ADMIN_REPLACEMENT, Kind.ADDITIONAL_ADMIN})
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Act:
     decision: Decision
     inbound: InboundMessage | None = None
     ticket: Ticket | None = None
-    answer_event: str | None = None
+    answer_event: AnswerEvent | None = None
     joined: bool = False  # the message is a follow-up of an existing ticket
 
 
@@ -146,11 +147,12 @@ def queue_reply(act: Act) -> None:
         return
     since = act.settings.helpdesk.answer_mail_since
     arrived = act.raw.internal_date
-    if since is not None and arrived is not None and _as_utc(arrived) < _as_utc(since):
+    if since is not None and arrived is not None and _utc(arrived) < _utc(since):
         act.decision.because(f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered")
         return
     ticket = act.ticket
-    forms = _blank_forms_for(json.loads(ticket.missing)) if act.answer_event == "incomplete" else ()
+    incomplete = act.answer_event == AnswerEvent.INCOMPLETE
+    forms = _blank_forms_for(json.loads(ticket.missing)) if incomplete else ()
     if not valid_address(act.message.sender.address):
         ticket.needs_staff = True
         ticket.staff_note = "no usable sender address: not answered"
@@ -253,8 +255,8 @@ def record_flagged(
         settings,
         raw,
         message,
-        kind="other",
-        status="new",
+        kind=Kind.OTHER,
+        status=TicketStatus.NEW,
         needs_staff=True,
         staff_note=reason[:1000],
         subject="(pesan tidak dapat diproses otomatis)",
@@ -330,7 +332,7 @@ def _flag_unconfirmed_sender(ticket: Ticket, decision: Decision, *, known: bool)
 def _stated_deadline(decision: Decision) -> datetime | None:
     """A data correction must reach LPSE before the stage it changes ends (H-2): the
     original schedule a request states is the deadline it is prioritised by."""
-    if decision.kind != "problem_report":
+    if decision.kind != Kind.PROBLEM_REPORT:
         return None
     return parse_deadline(decision.fields.get("jadwal_semula", ""))
 
@@ -356,8 +358,9 @@ def _refresh_missing(act: Act, ticket: Ticket) -> None:
     missing = missing_documents(ticket.kind, documents_on_ticket(act.session, ticket))
     ticket.missing, ticket.complete = json.dumps(missing), not missing
     if ticket.complete and not was_complete:
-        ticket.status = "in_progress" if ticket.status == "awaiting_documents" else ticket.status
-        act.answer_event = "documents_complete"
+        if ticket.status == TicketStatus.AWAITING_DOCUMENTS:
+            ticket.status = TicketStatus.IN_PROGRESS
+        act.answer_event = AnswerEvent.DOCUMENTS_COMPLETE
         audit(
             act.session,
             ticket,
@@ -368,7 +371,7 @@ def _refresh_missing(act: Act, ticket: Ticket) -> None:
     elif set(missing) < was_missing:
         # Progress, but not all: say what is still missing. Only progress is answered, so
         # a robot mailing the ticket again and again gets at most one answer per document.
-        act.answer_event = "incomplete"
+        act.answer_event = AnswerEvent.INCOMPLETE
     act.session.add(ticket)
 
 
@@ -398,13 +401,15 @@ def _trusted_followup_ticket(act: Act) -> Ticket | None:
 
 
 def _first_status(decision: Decision) -> str:
-    if decision.kind == "sub_agency":
-        return "rejected"
-    return "new" if decision.complete else "awaiting_documents"
+    if decision.kind == Kind.SUB_AGENCY:
+        return TicketStatus.REJECTED
+    return TicketStatus.NEW if decision.complete else TicketStatus.AWAITING_DOCUMENTS
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _utc(moment)
+
+
+def _utc(moment: datetime) -> datetime:
     """`moment` in UTC; a naive moment (no zone given) is taken as UTC."""
-    if moment is None:
-        return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

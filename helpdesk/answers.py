@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from sqlmodel import Session
 
 from helpdesk.decision import AttachmentVerdict
+from helpdesk.domain import AnswerEvent
 from helpdesk.errors import DeliveryError
 from helpdesk.message_ids import LOOP_HEADER, make_message_id
 from helpdesk.models import OutboxAnswer, Ticket
@@ -114,7 +115,7 @@ def queue_ticket_answer(
     secret: bytes,
     *,
     ticket: Ticket,
-    event: str,
+    event: AnswerEvent,
     to: Recipient,
     thread: Thread,
     received_at: datetime,

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from helpdesk.database import raise_if_transient
 from helpdesk.models import MessageAttempt, utcnow
@@ -154,7 +154,7 @@ def release_attempt(engine: Engine, dedup_key: str) -> None:
 
 def end_attempts(session: Session, dedup_key: str) -> None:
     """The message is committed (ticket or flag): forget its tries, in the caller's transaction."""
-    session.exec(delete(MessageAttempt).where(MessageAttempt.dedup_key == dedup_key))  # type: ignore[call-overload]
+    session.exec(delete(MessageAttempt).where(col(MessageAttempt.dedup_key) == dedup_key))
 
 
 def _lease_runs(until: datetime | None, now: datetime) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpdesk.domain import Kind
+
 
 @dataclass(frozen=True)
 class AttachmentVerdict:
@@ -39,7 +41,7 @@ class Decision:
     Its JSON is exactly what `helpdesk check --json` prints (DOMAIN.md), plus `reasons`.
     """
 
-    kind: str = "other"
+    kind: Kind = Kind.OTHER
     schedule_change: bool = False
     missing: list[str] = field(default_factory=list)
     attachments: list[AttachmentVerdict] = field(default_factory=list)
@@ -60,7 +62,7 @@ class Decision:
 
     @property
     def automatic(self) -> bool:
-        return self.kind == "automatic"
+        return self.kind == Kind.AUTOMATIC
 
     def because(self, reason: str) -> None:
         """Record one line of evidence for staff ("why did the bot do that?")."""

@@ -1,15 +1,22 @@
 """The exception tree of the helpdesk.
 
     HelpdeskError
-    ├── ConfigError            a setting is missing, misspelled or wrong
-    ├── MailboxError           the mailbox cannot be read or changed
-    │   └── MailboxLoginError  the server refused our user name or password
-    ├── MessageParseError      a message's bytes cannot be read as mail
-    ├── DeliveryError          an answer could not be handed to the SMTP server
+    ├── ConfigError               a setting is missing, misspelled or wrong
+    ├── MailboxError              the mailbox cannot be read or changed
+    │   └── MailboxLoginError     the server refused our user name or password
+    ├── MessageParseError         a message's bytes cannot be read as mail
+    ├── DeliveryError             an answer could not be handed to the SMTP server
     ├── DatabaseUnavailableError  the database cannot answer now; retry later
-    └── TicketNotFoundError    a staff command names a ticket that does not exist
+    ├── TicketNotFoundError       a staff command names a ticket that does not exist
+    ├── StaffActionError          a staff action cannot be done as asked (helpdesk/staff.py)
+    ├── AccountError              a staff account cannot be added or changed (accounts.py)
+    ├── RegistryImportError       an agency registry file has errors (helpdesk/registry.py)
+    └── ReplayError               a quarantined message cannot be replayed (replay.py)
 
-Messages say what a staff member should do next.
+The last four live beside the code that raises them. The parsers' own errors
+(parsers/: ArchiveError, UnreadableFileError, ...) never leave a step: they become an
+attachment's verdict, or a MessageParseError at the edge. Messages say what a staff
+member should do next.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
+from helpdesk.domain import CLOSED_STATUSES, AnswerEvent, Kind
 from helpdesk.models import STATUSES, Agency, OutboxAnswer, Ticket
 from helpdesk.settings import Settings
 from parsers.fields import mask_credentials
@@ -39,7 +40,7 @@ from replies.names import KIND_NAMES, document_name, kind_name, outcome_name, st
 # Indonesia has kept UTC+7 for western Indonesia since 1964: a fixed offset needs no tzdata.
 WIB: Final = timezone(timedelta(hours=7), "WIB")
 BATCH_SIZE: Final = 1000
-CLOSED: Final = ("resolved", "rejected")
+CLOSED: Final = CLOSED_STATUSES
 CREDENTIALS_NOTE: Final = "(berisi kredensial, disamarkan)"
 DATETIME_FORMAT: Final = "dd/mm/yyyy hh:mm"
 DATE_FORMAT: Final = "dd/mm/yyyy"
@@ -79,12 +80,12 @@ _DATETIMES: Final = frozenset({"Tanggal Pelaporan", "Tanggal Penyelesaian"})
 # form is the "Formulir Penanganan Permasalahan"): Masalah. Questions in `other` are
 # requests for information, which ITIL counts as service requests; staff may reword.
 _TYPES: Final[dict[str, str]] = {
-    "forensic_test": "Gangguan",
-    "problem_report": "Masalah",
+    Kind.FORENSIC_TEST: "Gangguan",
+    Kind.PROBLEM_REPORT: "Masalah",
 }
 SERVICE_REQUEST: Final = "Permintaan Layanan"
 # Kategori: only the two Pokja kinds need technical work inside SPSE's tender data.
-_TECHNICAL: Final = frozenset({"forensic_test", "problem_report"})
+_TECHNICAL: Final = frozenset({Kind.FORENSIC_TEST, Kind.PROBLEM_REPORT})
 # User: the Pokja kinds come from the working group (Panitia). The agency kinds come from
 # an agency's Administrator Agency or its head, neither of which is a PPK, Auditor or
 # bidder, so they are "Lainnya"; so is `other`, whose sender the bot cannot tell apart.
@@ -96,26 +97,26 @@ _LEVEL_SCORE: Final = {HIGH: 3, MEDIUM: 2, LOW: 1}
 # and all its bidders; administrator kinds hold up one agency's work in SPSE; the rest
 # affect one person or nothing urgent.
 _IMPACT: Final[dict[str, str]] = {
-    "forensic_test": HIGH,
-    "problem_report": HIGH,
-    "password_reset": MEDIUM,
-    "admin_replacement": MEDIUM,
-    "additional_admin": MEDIUM,
-    "join_request": MEDIUM,
+    Kind.FORENSIC_TEST: HIGH,
+    Kind.PROBLEM_REPORT: HIGH,
+    Kind.PASSWORD_RESET: MEDIUM,
+    Kind.ADMIN_REPLACEMENT: MEDIUM,
+    Kind.ADDITIONAL_ADMIN: MEDIUM,
+    Kind.JOIN_REQUEST: MEDIUM,
 }
 # Urgensi without a deadline: a locked-out administrator or a data fault needs a same-day
 # answer; other kinds can wait their SLA time.
 _URGENCY: Final[dict[str, str]] = {
-    "forensic_test": HIGH,  # the evaluation waits on the result
-    "problem_report": MEDIUM,
-    "password_reset": MEDIUM,
+    Kind.FORENSIC_TEST: HIGH,  # the evaluation waits on the result
+    Kind.PROBLEM_REPORT: MEDIUM,
+    Kind.PASSWORD_RESET: MEDIUM,
 }
 # Data corrections must reach LPSE by H-2 (DOMAIN.md): a deadline this close is urgent.
 URGENT_WITHIN: Final = timedelta(days=2)
 
 OVERDUE_OPEN: Final = "Tiket masih terbuka yang melewati batas SLA"
 RESOLVED_LATE: Final = "Tiket diselesaikan setelah melewati batas SLA"
-CONFIRMATION_EVENTS: Final = ("resolved", "rejected")
+CONFIRMATION_EVENTS: Final = (AnswerEvent.RESOLVED, AnswerEvent.REJECTED)
 CONFIRMED, CONFIRMATION_PENDING, NOT_CONFIRMED = "Sudah dikirim", "Menunggu pengiriman", "Belum"
 
 
@@ -521,7 +522,7 @@ def _write_summary(
 def _write_kind_status_table(sheet: WriteOnlyWorksheet, summary: Summary) -> None:
     statuses = list(STATUSES) + sorted({s for _, s in summary.by_kind_status} - set(STATUSES))
     # Every known kind is listed, even at zero, so month after month the table has one shape.
-    kinds = [k for k in KIND_NAMES if k != "automatic"]
+    kinds = [k for k in KIND_NAMES if k != Kind.AUTOMATIC]
     kinds += sorted({k for k, _ in summary.by_kind_status} - set(kinds))
     sheet.append(_bold(sheet, ["Jenis permintaan", *map(status_name, statuses), "Jumlah"]))
     for kind in kinds:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from helpdesk.domain import Kind
+
 ADMIN: Final = r"adm(?:in(?:istrator|istrasi)?)?\.?\s*agen(?:cy|cies|si|sy)"
 PASSWORD: Final = r"(?:pass\s?w[ao]?r?d|pasword|passwd|pwd|kata\s*sandi|sandi)"
 _FORENSIC: Final = r"foren(?:s|z)i[kc]?"
@@ -42,33 +44,33 @@ SCHEDULE_ASKS: Final = re.compile(
 class Rule:
     """One piece of evidence for a kind."""
 
-    kind: str
+    kind: Kind
     weight: float
     pattern: re.Pattern[str]
     label: str
 
 
-def _rule(kind: str, weight: float, pattern: str, label: str) -> Rule:
+def _rule(kind: Kind, weight: float, pattern: str, label: str) -> Rule:
     return Rule(kind, weight, re.compile(pattern, re.I), label)
 
 
 RULES: Final[tuple[Rule, ...]] = (
-    _rule("forensic_test", 4, rf"uji\s*{_FORENSIC}|\b{_FORENSIC}\b|forensic", "forensic test"),
-    _rule("forensic_test", 2, r"(file|berkas)\s*(penawaran\s*)?\(?\.?rhs\b|\.rhs\b", "RHS file"),
+    _rule(Kind.FORENSIC_TEST, 4, rf"uji\s*{_FORENSIC}|\b{_FORENSIC}\b|forensic", "forensic test"),
+    _rule(Kind.FORENSIC_TEST, 2, r"(file|berkas)\s*(penawaran\s*)?\(?\.?rhs\b|\.rhs\b", "RHS file"),
     _rule(
-        "forensic_test",
+        Kind.FORENSIC_TEST,
         1,
         r"(gagal|tidak\s*(dapat|bisa))\s*(di)?(buka|dekripsi|decrypt)",
         "file fails to open",
     ),
     _rule(
-        "problem_report",
+        Kind.PROBLEM_REPORT,
         4,
         r"penanganan\s*(per)?masalah(an)?|permasalahan\s*lpse",
         "problem handling",
     ),
     _rule(
-        "problem_report",
+        Kind.PROBLEM_REPORT,
         2,
         r"salah\s*(\w+\s+)?(input|inputan|upload|unggah|pilih|ketik|entry|entri|isi|setting)"
         r"|kesalahan\s*(\w+\s+)?(input|penginputan|inputan|unggah|upload|pengunggahan|data"
@@ -76,75 +78,75 @@ RULES: Final[tuple[Rule, ...]] = (
         r"|koreksi|keliru|terinput|\bralat\b",
         "data-entry error",
     ),
-    Rule("problem_report", 3, SCHEDULE_ASKS, "schedule change"),
+    Rule(Kind.PROBLEM_REPORT, 3, SCHEDULE_ASKS, "schedule change"),
     _rule(
-        "problem_report",
+        Kind.PROBLEM_REPORT,
         2,
         r"(ubah|mengubah|ganti|mengganti|revisi|merevisi|hapus|menghapus|penghapusan)\s+"
         r"(\w+\s+){0,2}?(nilai|data|dokumen|persyaratan|metode|hps|pagu|jenis|lokasi|syarat)",
         "correction of tender data",
     ),
     _rule(
-        "problem_report",
+        Kind.PROBLEM_REPORT,
         1,
         r"\bhps\b|metode\s*evaluasi|dokumen\s*pemilihan|adendum|addendum|kualifikasi",
         "tender data",
     ),
     _rule(
-        "password_reset",
+        Kind.PASSWORD_RESET,
         4,
         rf"(reset|riset|atur\s*ulang|lupa|terblokir|diblokir|terkunci)\s*(\w+\s+){{0,2}}{PASSWORD}"
         rf"|{PASSWORD}\s*(\w+\s+){{0,3}}(reset|direset|riset)",
         "password reset",
     ),
     _rule(
-        "password_reset",
+        Kind.PASSWORD_RESET,
         4,
         rf"(reset|riset|atur\s*ulang)\s+(\w+\s+){{0,3}}?{ADMIN}",
         "reset of the admin account",
     ),
     _rule(
-        "password_reset",
+        Kind.PASSWORD_RESET,
         2,
         rf"(tidak|tdk|gak|ga|nggak)\s*(bisa|dapat)\s*(login|log\s*in|masuk|akses|mengakses)\s*"
         rf"(\w+\s+){{0,3}}{ADMIN}|{ADMIN}\s*(\w+\s+){{0,3}}(terblokir|terkunci|diblokir|tidak\s*aktif)",
         "Administrator Agency cannot log in",
     ),
     _rule(
-        "admin_replacement",
+        Kind.ADMIN_REPLACEMENT,
         4,
         r"(penggantian|pergantian|ganti|mengganti|menggantikan|perubahan)\s*"
         rf"(personil\s*|personel\s*|petugas\s*|akun\s*)?{ADMIN}",
         "replacement of the Administrator Agency",
     ),
     _rule(
-        "admin_replacement",
+        Kind.ADMIN_REPLACEMENT,
         1,
         rf"{ADMIN}\s*(yang\s*)?(lama|baru)\b|\bmutasi|pensiun",
         "old/new admin",
     ),
     _rule(
-        "additional_admin",
+        Kind.ADDITIONAL_ADMIN,
         4,
         r"(penambahan|tambahan|tambah|menambah|menambahkan|additional|extra|another|one\s+more)"
         rf"\s*(\w+\s+|\(\w+\)\s*){{0,3}}?{ADMIN}|{ADMIN}\s*(tambahan|lagi)\b",
         "additional Administrator Agency",
     ),
     _rule(
-        "join_request",
+        Kind.JOIN_REQUEST,
         5,
         r"\bbergabung\s+(\w+\s+){0,2}(lpse|spse)|(permohonan|mohon|ingin|bermaksud)\s+(\w+\s+){0,3}?"
         r"bergabung|keanggotaan\s*lpse",
         "joining LPSE",
     ),
     _rule(
-        "join_request",
+        Kind.JOIN_REQUEST,
         2,
         r"pendaftaran\s+(instansi|agency|satuan\s+kerja)\s+baru|menggunakan\s+layanan\s+lpse",
         "new agency using LPSE",
     ),
     _rule(
-        "data_request",
+        Kind.DATA_REQUEST,
         4,
         r"(permohonan|permintaan|minta|meminta|memohon|mohon|mhn|butuh|membutuhkan|memerlukan"
         r"|request|requesting)\s+((rekap(itulasi)?|salinan|daftar)\s+)?data\b"
@@ -152,9 +154,9 @@ RULES: Final[tuple[Rule, ...]] = (
         r"|(mohon|minta)\s+(dikirim(kan)?|diberikan|disampaikan|dibantu)\s+(\w+\s+){0,2}?data\b",
         "data request",
     ),
-    _rule("sub_agency", 6, r"sub[\s\-]*agen(cy|si|sy)", "sub agency"),
+    _rule(Kind.SUB_AGENCY, 6, r"sub[\s\-]*agen(cy|si|sy)", "sub agency"),
     _rule(
-        "sub_agency",
+        Kind.SUB_AGENCY,
         6,
         r"agen(cy|si)\s+(anak|turunan|cabang)\b|agen(cy|si)\s+(\w+\s+){0,2}?(tersendiri|sendiri"
         r"|terpisah)\b[^.\n]{0,60}?\bdi\s*bawah\b",
@@ -163,22 +165,22 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 
 # Documents found in the attachments and the kind each one points to.
-DOCUMENT_WEIGHTS: Final[dict[str, tuple[tuple[str, float], ...]]] = {
-    "forensic_form": (("forensic_test", 3),),
-    "forensic_minutes": (("forensic_test", 3),),
-    "rhs_file": (("forensic_test", 2),),
-    "problem_form": (("problem_report", 3),),
-    "reset_letter": (("password_reset", 3),),
-    "replacement_letter": (("admin_replacement", 3),),
-    "join_letter": (("join_request", 3),),
-    "training_letter": (("join_request", 1),),
-    "signed_sla": (("join_request", 2),),
-    "data_request_letter": (("data_request", 3),),
+DOCUMENT_WEIGHTS: Final[dict[str, tuple[tuple[Kind, float], ...]]] = {
+    "forensic_form": ((Kind.FORENSIC_TEST, 3),),
+    "forensic_minutes": ((Kind.FORENSIC_TEST, 3),),
+    "rhs_file": ((Kind.FORENSIC_TEST, 2),),
+    "problem_form": ((Kind.PROBLEM_REPORT, 3),),
+    "reset_letter": ((Kind.PASSWORD_RESET, 3),),
+    "replacement_letter": ((Kind.ADMIN_REPLACEMENT, 3),),
+    "join_letter": ((Kind.JOIN_REQUEST, 3),),
+    "training_letter": ((Kind.JOIN_REQUEST, 1),),
+    "signed_sla": ((Kind.JOIN_REQUEST, 2),),
+    "data_request_letter": ((Kind.DATA_REQUEST, 3),),
     "appointment_decree": (
-        ("password_reset", 0.5),
-        ("admin_replacement", 0.5),
-        ("additional_admin", 0.5),
-        ("join_request", 0.5),
+        (Kind.PASSWORD_RESET, 0.5),
+        (Kind.ADMIN_REPLACEMENT, 0.5),
+        (Kind.ADDITIONAL_ADMIN, 0.5),
+        (Kind.JOIN_REQUEST, 0.5),
     ),
 }
 
@@ -222,7 +224,7 @@ REQUEST_WORDS: Final = re.compile(
 class Score:
     """The evidence gathered for one kind."""
 
-    kind: str
+    kind: Kind
     points: float = 0.0
     evidence: list[str] | None = None
     beyond_subject: bool = False  # the body or a document speaks for it, not only the subject

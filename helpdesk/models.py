@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-STATUSES = ("new", "awaiting_documents", "in_progress", "escalated", "resolved", "rejected")
+from helpdesk.domain import TicketStatus
+
+STATUSES = tuple(status.value for status in TicketStatus)
 
 
 def utcnow() -> datetime:
@@ -22,7 +24,7 @@ class Ticket(SQLModel, table=True):
     ref: str = Field(index=True, unique=True)  # "HD-2026-00042"
     kind: str = Field(index=True)
     schedule_change: bool = False
-    status: str = Field(default="new", index=True)
+    status: str = Field(default=TicketStatus.NEW.value, index=True)
     requester_name: str = ""
     requester_address: str = Field(default="", index=True)
     subject: str = ""

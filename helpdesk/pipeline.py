@@ -39,6 +39,7 @@ from helpdesk.answers import Recipient, Thread, queue_ticket_answer
 from helpdesk.attempts import Attempt, Tries, end_attempts, release_attempt, worker_identity
 from helpdesk.database import is_transient_error, raise_if_transient
 from helpdesk.decision import Decision
+from helpdesk.domain import AnswerEvent
 from helpdesk.errors import HelpdeskError, MessageParseError
 from helpdesk.mailbox import Mailbox, RawMessage
 from helpdesk.models import Ticket, utcnow
@@ -307,7 +308,7 @@ class Pipeline:
             self.settings,
             self.secret,
             ticket=ticket,
-            event="staff_alert",
+            event=AnswerEvent.STAFF_ALERT,
             to=Recipient("Petugas Helpdesk", self.settings.helpdesk.staff_address),
             thread=Thread(subject=ticket.subject),
             received_at=raw.internal_date or utcnow(),

@@ -143,7 +143,7 @@ class _AgencyRow:
     admin_phone: str = ""
     pokja_contacts: list[dict[str, str]] = field(default_factory=list)
 
-    def columns(self) -> dict[str, str]:
+    def columns(self) -> dict[str, Any]:
         """The Agency column values: `{"name": "...", "domains": '["a.go.id"]', ...}`."""
         return {
             "name": self.name,
@@ -413,7 +413,10 @@ _PARSERS: Final = {
 def _parse_row(number: int, cells: Mapping[str, object]) -> tuple[_AgencyRow, list[RowError]]:
     """One data row into an agency and its errors, every column checked."""
     problems: dict[str, list[str]] = {name: [] for name in HEADERS}
-    values = {name: parse(cells.get(name), problems[name]) for name, parse in _PARSERS.items()}
+    # One parser per column, each of its own type: the row's fields, by name.
+    values: dict[str, Any] = {
+        name: parse(cells.get(name), problems[name]) for name, parse in _PARSERS.items()
+    }
     errors = [
         RowError(number, HEADERS[name], message)
         for name, messages in problems.items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from helpdesk.domain import TicketStatus
 from helpdesk.errors import HelpdeskError
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import load_secret
@@ -48,7 +49,7 @@ def replay_entry(settings: Settings, engine: Engine, entry_id: int) -> str:
         entry.replayed_at = utcnow()
         flagged = session.get(Ticket, entry.ticket_id) if entry.ticket_id else None
         if flagged is not None and outcome in (Outcome.TICKET, Outcome.AUTOMATIC):
-            flagged.status = "resolved"
+            flagged.status = TicketStatus.RESOLVED
             flagged.staff_note += f" | diproses ulang {utcnow():%Y-%m-%d %H:%M} UTC"
             session.add(flagged)
         session.add(entry)

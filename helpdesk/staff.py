@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer
+from helpdesk.domain import CLOSED_STATUSES, AnswerEvent, Kind, TicketStatus
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Agency, InboundMessage, Ticket, utcnow
 from helpdesk.registry import admin_address, find_agency, known_addresses
@@ -25,9 +26,9 @@ from helpdesk.settings import Settings
 from helpdesk.tickets import audit, get_ticket
 from replies.names import FORENSIC_OUTCOMES, status_name
 
-CLOSED = ("resolved", "rejected")
+CLOSED = CLOSED_STATUSES
 # Their outcome hands out an Administrator Agency account: only to an address on record.
-ADMIN_KINDS = ("admin_replacement", "additional_admin")
+ADMIN_KINDS = (Kind.ADMIN_REPLACEMENT, Kind.ADDITIONAL_ADMIN)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
@@ -66,8 +67,8 @@ class Staff:
 def assign(session: Session, staff: Staff, ref: str, assignee: str) -> ActionResult:
     ticket = _open_ticket(session, ref)
     ticket.assignee = assignee.strip()[:100]
-    if ticket.status == "new":
-        ticket.status = "in_progress"
+    if ticket.status == TicketStatus.NEW:
+        ticket.status = TicketStatus.IN_PROGRESS
     _save(session, ticket, staff, "assigned", f"to {ticket.assignee}")
     return ActionResult(ticket.ref, ticket.status)
 
@@ -83,15 +84,15 @@ def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResul
 
 def escalate(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:
     ticket = _open_ticket(session, ref)
-    if ticket.kind != "forensic_test":
+    if ticket.kind != Kind.FORENSIC_TEST:
         raise StaffActionError(
             f"{ticket.ref} is a {ticket.kind}: only forensic tests go to LKPP.",
             shown=f"{ticket.ref} bukan permohonan uji forensik: hanya uji forensik yang "
             "diteruskan ke LKPP.",
         )
-    ticket.status = "escalated"
+    ticket.status = TicketStatus.ESCALATED
     result = ActionResult(ticket.ref, ticket.status)
-    _answer_requester(session, staff, ticket, "escalated", _extra(note=note), result)
+    _answer_requester(session, staff, ticket, AnswerEvent.ESCALATED, _extra(note=note), result)
     _save(session, ticket, staff, "escalated", note)
     return result
 
@@ -109,7 +110,7 @@ def resolve(
     ticket = _open_ticket(session, ref)
     _check_outcome(ticket, outcome)
     files = tuple(_outgoing_file(path) for path in attach)
-    ticket.status, ticket.resolved_at = "resolved", utcnow()
+    ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, utcnow()
     ticket.outcome, ticket.resolution_note = outcome, note.strip()
     result = ActionResult(ticket.ref, ticket.status)
     extra = _extra(
@@ -118,12 +119,12 @@ def resolve(
         attached_files=_names(files),
         bimtek_schedule=staff.settings.sla.bimtek_schedule,
     )
-    if ticket.kind == "password_reset":
+    if ticket.kind == Kind.PASSWORD_RESET:
         _resolve_password_reset(session, staff, ticket, extra, files, result)
     elif ticket.kind in ADMIN_KINDS and not _requester_on_record(session, ticket):
         _resolve_to_admin_on_record(session, staff, ticket, extra, files, result)
     else:
-        _answer_requester(session, staff, ticket, "resolved", extra, result, files)
+        _answer_requester(session, staff, ticket, AnswerEvent.RESOLVED, extra, result, files)
     _save(session, ticket, staff, "resolved", f"outcome {outcome}; {note}" if outcome else note)
     return result
 
@@ -135,9 +136,13 @@ def reject(session: Session, staff: Staff, ref: str, *, reason: str) -> ActionRe
             "Give the reason (--reason): the requester is told it.",
             shown="Isi alasan penolakan: alasan ini disampaikan kepada pemohon.",
         )
-    ticket.status, ticket.resolved_at, ticket.resolution_note = "rejected", utcnow(), reason
+    ticket.status, ticket.resolved_at, ticket.resolution_note = (
+        TicketStatus.REJECTED,
+        utcnow(),
+        reason,
+    )
     result = ActionResult(ticket.ref, ticket.status)
-    _answer_requester(session, staff, ticket, "rejected", _extra(reason=reason), result)
+    _answer_requester(session, staff, ticket, AnswerEvent.REJECTED, _extra(reason=reason), result)
     _save(session, ticket, staff, "rejected", reason)
     return result
 
@@ -149,10 +154,12 @@ def reopen(session: Session, staff: Staff, ref: str, *, note: str = "") -> Actio
             f"{ticket.ref} is not closed (status {ticket.status}).",
             shown=f"{ticket.ref} belum ditutup (status: {status_name(ticket.status).lower()}).",
         )
-    ticket.status = "in_progress" if ticket.complete else "awaiting_documents"
+    ticket.status = (
+        TicketStatus.IN_PROGRESS if ticket.complete else TicketStatus.AWAITING_DOCUMENTS
+    )
     ticket.resolved_at, ticket.outcome = None, None
     result = ActionResult(ticket.ref, ticket.status)
-    _answer_requester(session, staff, ticket, "reopened", _extra(note=note), result)
+    _answer_requester(session, staff, ticket, AnswerEvent.REOPENED, _extra(note=note), result)
     _save(session, ticket, staff, "reopened", note)
     return result
 
@@ -179,7 +186,7 @@ def _resolve_password_reset(
     )
     admin = _outcome_to_admin(session, staff, ticket, agency, refusal, extra, files, result)
     if admin.lower() != ticket.requester_address.lower():
-        _answer_requester(session, staff, ticket, "requester_notice", {}, result)
+        _answer_requester(session, staff, ticket, AnswerEvent.REQUESTER_NOTICE, {}, result)
 
 
 def _requester_on_record(session: Session, ticket: Ticket) -> bool:
@@ -235,7 +242,8 @@ def _outcome_to_admin(
     if agency is None or not admin:
         raise refusal
     extra = {**extra, "admin_name": agency.admin_name}
-    _queue(session, staff, ticket, "resolved", Recipient(agency.admin_name, admin), extra, files)
+    to = Recipient(agency.admin_name, admin)
+    _queue(session, staff, ticket, AnswerEvent.RESOLVED, to, extra, files)
     result.sent_to.append(admin)
     return admin
 
@@ -244,7 +252,7 @@ def _answer_requester(
     session: Session,
     staff: Staff,
     ticket: Ticket,
-    event: str,
+    event: AnswerEvent,
     extra: dict[str, str],
     result: ActionResult,
     files: tuple[OutgoingFile, ...] = (),
@@ -260,7 +268,7 @@ def _queue(
     session: Session,
     staff: Staff,
     ticket: Ticket,
-    event: str,
+    event: AnswerEvent,
     to: Recipient,
     extra: dict[str, str],
     files: tuple[OutgoingFile, ...],
@@ -297,12 +305,12 @@ def _open_ticket(session: Session, ref: str) -> Ticket:
 
 
 def _check_outcome(ticket: Ticket, outcome: str | None) -> None:
-    if ticket.kind == "forensic_test" and outcome not in FORENSIC_OUTCOMES:
+    if ticket.kind == Kind.FORENSIC_TEST and outcome not in FORENSIC_OUTCOMES:
         raise StaffActionError(
             f"A forensic test needs --outcome, one of: {', '.join(FORENSIC_OUTCOMES)}.",
             shown="Pilih hasil uji forensik sebelum menyelesaikan tiket.",
         )
-    if ticket.kind != "forensic_test" and outcome:
+    if ticket.kind != Kind.FORENSIC_TEST and outcome:
         raise StaffActionError(
             "--outcome is for forensic tests only.",
             shown="Hasil uji hanya diisi untuk permohonan uji forensik.",

@@ -7,15 +7,16 @@ transaction, so a ticket and its answer are committed together or not at all.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, text
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from helpdesk.domain import OPEN_STATUSES
 from helpdesk.errors import TicketNotFoundError
 from helpdesk.models import (
     Agency,
@@ -28,10 +29,7 @@ from helpdesk.models import (
 )
 from helpdesk.settings import SlaSection
 
-
-def ref_pattern(prefix: str) -> re.Pattern[str]:
-    """Matches a ticket reference such as HD-2026-00042 (group 0 is the reference)."""
-    return re.compile(rf"\b{re.escape(prefix)}-(\d{{4}})-(\d{{5,}})\b")
+_Query = TypeVar("_Query", bound=SelectOfScalar[Any])  # select(Ticket), select(count) ...
 
 
 def next_ref(session: Session, *, prefix: str, year: int) -> str:
@@ -99,7 +97,6 @@ def seen_message(session: Session, dedup_key: str) -> InboundMessage | None:
     return session.exec(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).first()
 
 
-OPEN_STATUSES = ("new", "awaiting_documents", "in_progress", "escalated")
 
 
 @dataclass(frozen=True)
@@ -139,7 +136,9 @@ def is_overdue(ticket: Ticket, sla: SlaSection, now: datetime) -> bool:
     )
 
 
-def matching(query: Any, queue: QueueFilter, sla: SlaSection | None, now: datetime | None) -> Any:
+def matching(
+    query: _Query, queue: QueueFilter, sla: SlaSection | None, now: datetime | None
+) -> _Query:
     """`query` narrowed to the tickets `queue` asks for (the CLI and the web share it)."""
     if queue.status:
         query = query.where(Ticket.status == queue.status)

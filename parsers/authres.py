@@ -99,7 +99,9 @@ def _without_comments(value: str) -> str:
 
 def _split(value: str) -> list[str]:
     """`value` split at the semicolons that are not inside a quoted string."""
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in value:
         if char == '"':
             quoted = not quoted

@@ -36,7 +36,7 @@ def read_delivery_report(tree: Message) -> DeliveryReport | None:
 
 def _children(part: Message) -> list[object]:
     payload = part.get_payload()
-    return payload if isinstance(payload, list) else []
+    return list(payload) if isinstance(payload, list) else []
 
 
 def _field_blocks(part: Message) -> list[Message]:

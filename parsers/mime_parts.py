@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 
 from helpdesk.errors import MessageParseError
 from parsers.limits import DEFAULT_LIMITS, slow_codec
@@ -98,8 +99,10 @@ def attachments_of(tree: Message, defects: list[str], depth: int = 0) -> list[At
         kind = part.get_content_type()
         if kind == "message/rfc822":
             if not in_report and depth < _MAX_DEPTH:
-                for inner in part.get_payload() if isinstance(part.get_payload(), list) else []:
-                    found.extend(attachments_of(inner, defects, depth + 1))
+                payload = part.get_payload()
+                for inner in payload if isinstance(payload, list) else []:
+                    if isinstance(inner, Message):  # always, for a parsed message/rfc822
+                        found.extend(attachments_of(inner, defects, depth + 1))
             continue
         if kind in _OPAQUE or not _is_attachment(part):
             continue
@@ -172,9 +175,14 @@ def part_text(part: Message, defects: list[str]) -> str:
     raw = payload if isinstance(payload, bytes) else b""
     text = _decode_bytes(raw, part.get_content_charset(), defects)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if (part.get_param("format") or "").lower() == "flowed":
-        text = unflow(text, delsp=(part.get_param("delsp") or "").lower() == "yes")
+    if _param(part, "format").lower() == "flowed":
+        text = unflow(text, delsp=_param(part, "delsp").lower() == "yes")
     return text
+
+
+def _param(part: Message, name: str) -> str:
+    """A Content-Type parameter as text ("" when absent), RFC 2231 encoding undone."""
+    return collapse_rfc2231_value(part.get_param(name) or "")
 
 
 def _decode_bytes(raw: bytes, charset: str | None, defects: list[str]) -> str:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Final
 
+from helpdesk.domain import Kind
+
 KIND_NAMES: Final[dict[str, str]] = {
-    "forensic_test": "Permintaan Uji Forensik File RHS",
-    "problem_report": "Penanganan Permasalahan LPSE",
-    "password_reset": "Reset Password Administrator Agency",
-    "admin_replacement": "Penggantian Personil Administrator Agency",
-    "additional_admin": "Penambahan Administrator Agency",
-    "join_request": "Permohonan Bergabung dengan LPSE",
-    "data_request": "Permohonan Data SPSE",
-    "sub_agency": "Pendaftaran Sub Agency",
-    "other": "Pertanyaan/Permintaan Lainnya",
-    "automatic": "Pesan Otomatis",
+    Kind.FORENSIC_TEST: "Permintaan Uji Forensik File RHS",
+    Kind.PROBLEM_REPORT: "Penanganan Permasalahan LPSE",
+    Kind.PASSWORD_RESET: "Reset Password Administrator Agency",
+    Kind.ADMIN_REPLACEMENT: "Penggantian Personil Administrator Agency",
+    Kind.ADDITIONAL_ADMIN: "Penambahan Administrator Agency",
+    Kind.JOIN_REQUEST: "Permohonan Bergabung dengan LPSE",
+    Kind.DATA_REQUEST: "Permohonan Data SPSE",
+    Kind.SUB_AGENCY: "Pendaftaran Sub Agency",
+    Kind.OTHER: "Pertanyaan/Permintaan Lainnya",
+    Kind.AUTOMATIC: "Pesan Otomatis",
 }
 
 DOCUMENT_NAMES: Final[dict[str, str]] = {

@@ -30,6 +30,7 @@ from jinja2 import (
 )
 
 from helpdesk.decision import AttachmentVerdict
+from helpdesk.domain import AnswerEvent, Kind
 from helpdesk.requirements import KINDS, REQUIRED_DOCUMENTS
 from replies.names import (
     FIELD_LABELS,
@@ -194,30 +195,30 @@ def clean_subject(request_subject: str, limit: int = SUBJECT_LIMIT) -> str:
     return one_line(text, limit=limit)
 
 
-def first_answer_event(kind: str, complete: bool) -> str:
+def first_answer_event(kind: str, complete: bool) -> AnswerEvent:
     """The event of a new ticket's first answer: "acknowledged", "incomplete" or "rejected"."""
-    if kind == "automatic":
+    if kind == Kind.AUTOMATIC:
         raise ValueError("automatic messages are never answered")
     if kind not in REQUIRED_DOCUMENTS:
         raise ValueError(f"unknown request kind {kind!r}")
-    if kind == "sub_agency":
-        return "rejected"  # SLA III.b.6: not served
+    if kind == Kind.SUB_AGENCY:
+        return AnswerEvent.REJECTED  # SLA III.b.6: not served
     if complete or not REQUIRED_DOCUMENTS[kind]:
-        return "acknowledged"
-    return "incomplete"
+        return AnswerEvent.ACKNOWLEDGED
+    return AnswerEvent.INCOMPLETE
 
 
 def render_answer(event: str, ctx: AnswerContext) -> RenderedAnswer:
     """Render `<kind>/<event>.txt.j2` (or `_default/<event>.txt.j2`) for one ticket."""
     if not _TEMPLATE_NAME.fullmatch(event):
         raise ValueError(f"invalid answer event {event!r}")
-    if ctx.kind not in KINDS or ctx.kind == "automatic":
+    if ctx.kind not in KINDS or ctx.kind == Kind.AUTOMATIC:
         raise ValueError(f"no answers for request kind {ctx.kind!r}")
     _check_ref(ctx.ticket_ref)
     template = _template_for(ctx.kind, event)
     context = _template_context(ctx)
     # A generic event may build on the kind's own acknowledgement ("what happens next").
-    context["acknowledged_template"] = _template_for(ctx.kind, "acknowledged").name
+    context["acknowledged_template"] = _template_for(ctx.kind, AnswerEvent.ACKNOWLEDGED).name
     body = _tidy(template.render(context))
     subject = answer_subject(ctx.ticket_ref, ctx.request_subject, fallback=kind_name(ctx.kind))
     return RenderedAnswer(subject=subject, body=body)

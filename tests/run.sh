@@ -34,4 +34,5 @@ fi
 .venv/bin/python -m pip install -q -e '.[test]'
 
 .venv/bin/ruff check helpdesk parsers replies tests bench
+.venv/bin/mypy  # strict; the files and settings are [tool.mypy] in pyproject.toml
 .venv/bin/python -m pytest -q "$@"

@@ -8,15 +8,17 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from helpdesk.answer_limits import answer_refusal
 from helpdesk.answers import build_answer
 from helpdesk.database import open_database
 from helpdesk.errors import DeliveryError
 from helpdesk.models import OutboxAnswer, Ticket, utcnow
-from helpdesk.outbox import next_due
+from helpdesk.outbox import next_due, send_due
 from helpdesk.settings import Settings
-from helpdesk.transport import open_transport
+from helpdesk.transport import RecordingTransport, open_transport
 
 HOSTILE = [
     "Uji forensik\r\nBcc: victim@evil.example",
@@ -116,3 +118,51 @@ def test_an_answer_a_dead_sender_still_claims_is_due_when_its_claim_runs_out(
     due = next_due(engine)
     assert due is not None
     assert due.replace(tzinfo=None) == (now + timedelta(minutes=2)).replace(tzinfo=None)
+
+
+def _pending_answer(engine: Engine, recipient: str = "pokja@dinkes.karawangkab.go.id") -> None:
+    with Session(engine) as session:
+        ticket = Ticket(ref="HD-2026-00043", kind="other")
+        session.add(ticket)
+        session.flush()
+        now = utcnow()
+        session.add(
+            OutboxAnswer(
+                ticket_id=ticket.id or 0,
+                recipient=recipient,
+                message_id="HD-2026-00043.a@karawangkab.go.id",
+                raw=answer("Uji"),
+                next_attempt_at=now,
+                give_up_at=now + timedelta(hours=24),
+            )
+        )
+        session.commit()
+
+
+def test_a_refused_answer_waits_and_then_goes_out_once(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    _pending_answer(engine)
+    transport = RecordingTransport()
+    transport.fail_next(DeliveryError("SMTP server answered 451 try later", code=451))
+
+    first = send_due(engine, Settings(), transport=transport)
+    assert (first.sent, first.deferred, transport.sent) == (0, 1, [])
+    later = utcnow() + timedelta(hours=1)
+    assert send_due(engine, Settings(), now=later, transport=transport).sent == 1
+    assert send_due(engine, Settings(), now=later, transport=transport).sent == 0
+    [handed] = transport.sent
+    assert handed.recipient == "pokja@dinkes.karawangkab.go.id"
+    assert handed.raw == answer("Uji")
+
+
+def test_a_permanent_refusal_fails_the_answer_and_blocks_the_address(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    _pending_answer(engine, recipient="gone@dinkes.karawangkab.go.id")
+    transport = RecordingTransport()
+    transport.fail_next(DeliveryError("550 no such user", code=550, permanent=True))
+
+    assert send_due(engine, Settings(), transport=transport).failed == 1
+    with Session(engine) as session:
+        assert session.exec(select(OutboxAnswer.status)).one() == "failed"
+        assert answer_refusal(session, Settings().limits, "gone@dinkes.karawangkab.go.id")
+    assert send_due(engine, Settings(), all_pending=True, transport=transport).sent == 0

@@ -42,7 +42,7 @@ def tickets() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
-def tickets_list(ctx: AppContext, as_json: bool, **queue: Any) -> None:
+def tickets_list(ctx: AppContext, /, as_json: bool, **queue: Any) -> None:
     """The queue: stated deadlines first, then oldest first."""
     sla, now = ctx.settings.sla, utcnow()
     wanted = QueueFilter(**queue)

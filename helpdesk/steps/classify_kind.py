@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
+from helpdesk.domain import Kind
 from helpdesk.kind_rules import (
     ADMIN_AGENCY,
     ADMIN_PASSWORD,
@@ -37,22 +38,22 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
     )
     ranked = sorted(scores.values(), key=lambda score: score.rank, reverse=True)
     if not ranked or ranked[0].points < MIN_SCORE:
-        decision.kind = "other"
+        decision.kind = Kind.OTHER
         decision.because("kind other: no request kind is clearly named; staff triage")
         return
     best = ranked[0]
     if _question_only(text, decision):
-        decision.kind = "other"
+        decision.kind = Kind.OTHER
         decision.because(
             f"kind other: a question without a request or documents (it names {best.kind})"
         )
         return
     if _bidder_without_documents(text, best, documents):
-        decision.kind = "other"
+        decision.kind = Kind.OTHER
         decision.because(f"kind other: a bidder (penyedia) writes; bidders cannot file {best.kind}")
         return
-    if best.kind == "password_reset" and _not_admin_agency(text, documents):
-        decision.kind = "other"
+    if best.kind == Kind.PASSWORD_RESET and _not_admin_agency(text, documents):
+        decision.kind = Kind.OTHER
         decision.because(
             "kind other: a password reset for an account that is not an Administrator Agency "
             "(bidder, Pokja or PPK accounts are reset elsewhere)"

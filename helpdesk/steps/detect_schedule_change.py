@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
+from helpdesk.domain import Kind
 from helpdesk.kind_rules import SCHEDULE_ASKS, SCHEDULE_STAYS
 from helpdesk.readings import inspected_files, request_text
 from helpdesk.settings import Settings
@@ -11,7 +12,7 @@ from parsers.types import ParsedMessage
 
 def detect_schedule_change(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
     """Set `schedule_change` for a problem report whose mail or form asks to move dates."""
-    if decision.kind != "problem_report":
+    if decision.kind != Kind.PROBLEM_REPORT:
         return
     texts = [request_text(message), *_form_pages(message, decision, settings)]
     for text in texts:

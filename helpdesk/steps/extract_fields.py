@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from helpdesk.decision import Decision
+from helpdesk.domain import Kind
 from helpdesk.readings import file_texts, request_text
 from helpdesk.settings import Settings
 from parsers.fields import (
@@ -21,16 +22,16 @@ from parsers.types import ParsedMessage
 
 _TENDER_FIELDS: Final = ("nama_paket", "satuan_kerja", "nama_pokja")
 _KIND_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    "forensic_test": (*_TENDER_FIELDS, "nama_peserta"),
-    "problem_report": (*_TENDER_FIELDS, "tahapan", "jadwal_semula", "jadwal_baru"),
-    "password_reset": ("satuan_kerja", "nama", "telepon", "email"),
-    "admin_replacement": ("satuan_kerja", "nama", "telepon", "email"),
-    "additional_admin": ("satuan_kerja", "nama", "telepon", "email"),
-    "join_request": ("satuan_kerja", "nama", "telepon", "email"),
-    "data_request": ("satuan_kerja",),
+    Kind.FORENSIC_TEST: (*_TENDER_FIELDS, "nama_peserta"),
+    Kind.PROBLEM_REPORT: (*_TENDER_FIELDS, "tahapan", "jadwal_semula", "jadwal_baru"),
+    Kind.PASSWORD_RESET: ("satuan_kerja", "nama", "telepon", "email"),
+    Kind.ADMIN_REPLACEMENT: ("satuan_kerja", "nama", "telepon", "email"),
+    Kind.ADDITIONAL_ADMIN: ("satuan_kerja", "nama", "telepon", "email"),
+    Kind.JOIN_REQUEST: ("satuan_kerja", "nama", "telepon", "email"),
+    Kind.DATA_REQUEST: ("satuan_kerja",),
 }
 _DECREE_KINDS: Final = frozenset(
-    {"password_reset", "admin_replacement", "additional_admin", "join_request"}
+    {Kind.PASSWORD_RESET, Kind.ADMIN_REPLACEMENT, Kind.ADDITIONAL_ADMIN, Kind.JOIN_REQUEST}
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from helpdesk.automatic import header_evidence, is_own_message_id, sender_evidence
 from helpdesk.decision import Decision
+from helpdesk.domain import Kind
 from helpdesk.settings import Settings
 from parsers.types import ParsedMessage
 
@@ -17,5 +18,5 @@ def skip_automatic(message: ParsedMessage, decision: Decision, settings: Setting
     """Mark the message `automatic` when any header, part or sender says a machine sent it."""
     evidence = header_evidence(message) or sender_evidence(message, settings)
     if evidence:
-        decision.kind = "automatic"
+        decision.kind = Kind.AUTOMATIC
         decision.because(f"automatic: {evidence}; no ticket and no answer")

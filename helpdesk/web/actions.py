@@ -29,6 +29,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from helpdesk import staff
+from helpdesk.domain import CLOSED_STATUSES
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import OutboxAnswer
 from helpdesk.staff import MAX_ATTACHMENT_BYTES, ActionResult, Staff
@@ -230,7 +231,7 @@ def _error_page(request: Request, web: WebState, ref: str, message: str) -> Resp
     context = {
         "t": detail,
         "outcomes": FORENSIC_OUTCOMES,
-        "closed": detail["status"] in ("resolved", "rejected"),
+        "closed": detail["status"] in CLOSED_STATUSES,
         "error": message,
         "flash": "",
     }

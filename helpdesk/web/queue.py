@@ -9,12 +9,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import case, func
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from helpdesk.domain import Kind
 from helpdesk.models import STATUSES, Ticket
 from helpdesk.requirements import KINDS
 from helpdesk.settings import SlaSection
@@ -27,9 +28,9 @@ PAGE_SIZE = 50
 
 def queue_select(
     queue: QueueFilter, *, sla: SlaSection, moment: datetime, what: Any = Ticket
-) -> Select[Any]:
+) -> SelectOfScalar[Any]:
     """helpdesk.tickets' queue filter, selecting `what`, so it can be counted and paged."""
-    return matching(select(what), queue, sla, moment)  # type: ignore[no-any-return]
+    return matching(select(what), queue, sla, moment)
 
 
 def queue_page(
@@ -43,7 +44,7 @@ def queue_page(
     with 100,000 tickets a deep page costs a walk of the index, not a sort.
     """
 
-    def part(dated: bool) -> Select[Any]:
+    def part(dated: bool) -> SelectOfScalar[Any]:
         query = queue_select(queue, sla=sla, moment=moment, what=col(Ticket.id))
         if dated:
             query = query.where(col(Ticket.deadline).is_not(None))
@@ -53,7 +54,7 @@ def queue_page(
         query = query.where(case((col(Ticket.deadline).is_(None), 1), else_=0) == 1)
         return query.order_by(col(Ticket.created_at), col(Ticket.id))
 
-    def count(query: Select[Any]) -> int:
+    def count(query: SelectOfScalar[Any]) -> int:
         return int(session.exec(select(func.count()).select_from(query.subquery())).one())
 
     dated_total = count(part(True))
@@ -129,7 +130,7 @@ def queue_view(request: Request) -> Response:
         "pages": pages,
         "counts": counts,
         "statuses": STATUSES,
-        "kinds": [k for k in KINDS if k != "automatic"],
+        "kinds": [k for k in KINDS if k != Kind.AUTOMATIC],
         "status_links": {s: _link(queue, status=s) for s in STATUSES},
         "all_link": _link(queue, status=None),
         "prev_link": _link(queue, page=page - 1) if page > 1 else "",

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from helpdesk.domain import CLOSED_STATUSES
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket
 from helpdesk.settings import Settings
@@ -91,7 +92,7 @@ def ticket_view(request: Request) -> Response:
     context = {
         "t": detail,
         "outcomes": FORENSIC_OUTCOMES,
-        "closed": detail["status"] in ("resolved", "rejected"),
+        "closed": detail["status"] in CLOSED_STATUSES,
         "error": "",
         "flash": request.session.pop("flash", ""),
     }
