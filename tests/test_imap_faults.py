@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from imapclient import IMAPClient
 
-from helpdesk import imap_mailbox
 from helpdesk.errors import MailboxError
 from helpdesk.mailbox import MemoryCursorStore
+from helpdesk.mailbox import imap as imap_mailbox
 from helpdesk.mailbox.imap import ImapMailbox, keepalive_options
 from helpdesk.runner import Worker
 from tests.bot import stop_watching, wait_until

@@ -1,0 +1,1 @@
+"""What the tests share: real servers, bots in subprocesses, desks, mail and files."""

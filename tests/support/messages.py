@@ -1,0 +1,71 @@
+"""Small parsed messages made in memory, for the tests of one step at a time."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from helpdesk.decision import Decision
+from helpdesk.pipeline import DecideStep
+from helpdesk.settings import Settings
+from parsers.message import parse_message
+from parsers.types import ParsedMessage
+
+SETTINGS = Settings()
+OUR_ANSWER_ID = "<HD-2026-00042.1768ab.9f3a0c@karawangkab.go.id>"  # the shape of our own ids
+MIME_TYPES = {
+    ".pdf": ("application", "pdf"),
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".zip": ("application", "zip"),
+    ".jpg": ("image", "jpeg"),
+}
+
+
+def mail(
+    subject: str = "Permohonan",
+    body: str = "Dengan hormat,\n\nTerima kasih.",
+    *,
+    sender: str = "Budi Santoso <budi@dinkes.karawangkab.go.id>",
+    attachments: dict[str, bytes] | None = None,
+    **headers: str,
+) -> ParsedMessage:
+    """A parsed message; `headers` by name with _ for - (`In_Reply_To="<...>"`)."""
+    return parse_message(
+        mail_bytes(subject, body, sender=sender, attachments=attachments, **headers)
+    )
+
+
+def mail_bytes(
+    subject: str = "Permohonan",
+    body: str = "Dengan hormat,\n\nTerima kasih.",
+    *,
+    sender: str = "Budi Santoso <budi@dinkes.karawangkab.go.id>",
+    attachments: dict[str, bytes] | None = None,
+    **headers: str,
+) -> bytes:
+    """The same message as the bytes a mailbox holds."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "lpse@karawangkab.go.id"
+    message["Subject"] = subject
+    message["Message-ID"] = headers.pop("Message_ID", "<abc.123@mail.gmail.com>")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    for filename, data in (attachments or {}).items():
+        suffix = filename[filename.rfind(".") :].lower()
+        maintype, subtype = MIME_TYPES.get(suffix, ("application", "octet-stream"))
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return message.as_bytes()
+
+
+def run(
+    step: DecideStep,
+    message: ParsedMessage,
+    decision: Decision | None = None,
+    settings: Settings = SETTINGS,
+) -> Decision:
+    """Run one DECIDE step on `message` (and a decision the steps before it left)."""
+    decision = decision or Decision()
+    step(message, decision, settings)
+    return decision
