@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bot import Bot  # noqa: E402
-from tests.servers import DovecotServer, PostgresServer, SmtpRecorder, postgres_bindir  # noqa: E402
-from tests.workers import FleetResult, fleet_summary, run_fleet  # noqa: E402
+from tests.support.bot import Bot  # noqa: E402
+from tests.support.servers import DovecotServer, PostgresServer, SmtpRecorder, postgres_bindir  # noqa: E402
+from tests.support.workers import FleetResult, fleet_summary, run_fleet  # noqa: E402
 
 
 def main() -> int:

@@ -38,8 +38,8 @@ from imapclient import IMAPClient  # noqa: E402
 
 from bench import corpus  # noqa: E402
 from bench.measure import Measured, run_measured  # noqa: E402
-from tests.bot import Bot  # noqa: E402
-from tests.servers import DovecotServer, ImapAccount, SmtpRecorder  # noqa: E402
+from tests.support.bot import Bot  # noqa: E402
+from tests.support.servers import DovecotServer, ImapAccount, SmtpRecorder  # noqa: E402
 
 FETCH_BATCH = 100
 LATENCY_MESSAGES = 50

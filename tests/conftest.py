@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot import Bot
-from tests.servers import (
+from tests.support.bot import Bot
+from tests.support.servers import (
     DOVECOT,
     DovecotServer,
     ImapAccount,
@@ -19,7 +19,7 @@ from tests.servers import (
     SmtpRecorder,
     postgres_bindir,
 )
-from tests.web_desk import WebDesk, copy_seeded, seed
+from tests.support.web_desk import WebDesk, copy_seeded, seed
 
 # --- mail servers ---------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from helpdesk.models import AuditEntry, BlockedAddress
-from tests.bot import sample, with_headers
-from tests.desk import Helpdesk
-from tests.servers import SmtpRecorder
+from tests.support.bot import sample, with_headers
+from tests.support.desk import Helpdesk
+from tests.support.servers import SmtpRecorder
 
 ROBOT = "Auto Robot <robot@dinas.example.go.id>"
 REQUEST = "22-reset-complete-pdf.eml"

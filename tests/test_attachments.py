@@ -9,7 +9,7 @@ import pytest
 from parsers.archives import ArchiveLimits
 from parsers.attachments import InspectedFile, inspect_attachment, inspect_file
 from parsers.types import Attachment
-from tests import files
+from tests.support import files
 
 LIMIT = 25 * 1024 * 1024
 

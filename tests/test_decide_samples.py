@@ -13,7 +13,7 @@ from helpdesk.accuracy import accuracy_report
 from helpdesk.decision import Decision
 from helpdesk.pipeline import DECIDE, check_bytes
 from helpdesk.settings import Settings
-from tests import files
+from tests.support import files
 
 SAMPLES = Path(__file__).parent / "samples"
 LABELS: dict[str, dict[str, Any]] = json.loads((SAMPLES / "labels.json").read_text("utf-8"))

@@ -11,9 +11,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.bot import sample, stop_watching, wait_until, with_headers
 from tests.conftest import BotFactory
-from tests.servers import ImapAccount, SmtpRecorder
+from tests.support.bot import sample, stop_watching, wait_until, with_headers
+from tests.support.servers import ImapAccount, SmtpRecorder
 
 pytestmark = pytest.mark.servers
 

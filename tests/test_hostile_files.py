@@ -16,7 +16,7 @@ from parsers.archives import ArchiveLimits
 from parsers.attachments import inspect_attachments, inspect_file
 from parsers.text import MAX_XLSX_ROWS, XmlNotDefusedError, assert_defused_xml, xlsx_pages
 from parsers.types import Attachment
-from tests import files
+from tests.support import files
 
 
 def verdicts(name: str, data: bytes) -> list[AttachmentVerdict]:

@@ -18,7 +18,7 @@ from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from parsers.limits import DEFAULT_LIMITS, ParseLimits, prescan
 from parsers.message import parse_message
-from tests import files
+from tests.support import files
 
 SECONDS = 5.0
 

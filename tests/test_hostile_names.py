@@ -9,7 +9,7 @@ import pytest
 from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
 from parsers.names import MAX_NAME_CHARS, display_name, display_path
-from tests import files
+from tests.support import files
 
 
 @pytest.mark.parametrize(

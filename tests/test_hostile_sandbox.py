@@ -23,7 +23,7 @@ MEMORY_HUNGRY = """
     from helpdesk.sandbox import apply_resource_limits
     from helpdesk.errors import MessageParseError
     from parsers.message import parse_message
-    from tests import files
+    from tests.support import files
 
     raw = files.mail_with_attachment("Formulir.pdf", os.urandom(20 * 1024 * 1024))
     held = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

@@ -26,12 +26,12 @@ from helpdesk.mailbox import MemoryCursorStore
 from helpdesk.mailbox import imap as imap_mailbox
 from helpdesk.mailbox.imap import ImapMailbox, keepalive_options
 from helpdesk.runner import Worker
-from tests.bot import stop_watching, wait_until
 from tests.conftest import BotFactory
-from tests.desk import Helpdesk
-from tests.servers import DovecotServer, ImapAccount, SmtpRecorder
-from tests.tcp_proxy import TcpProxy
-from tests.workers import request
+from tests.support.bot import stop_watching, wait_until
+from tests.support.desk import Helpdesk
+from tests.support.servers import DovecotServer, ImapAccount, SmtpRecorder
+from tests.support.tcp_proxy import TcpProxy
+from tests.support.workers import request
 
 pytestmark = pytest.mark.servers
 

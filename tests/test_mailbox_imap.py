@@ -15,7 +15,7 @@ from helpdesk.backoff import backoff_delays
 from helpdesk.errors import MailboxError, MailboxLoginError
 from helpdesk.mailbox import Cursor, MemoryCursorStore
 from helpdesk.mailbox.imap import BATCH_MESSAGES, ImapMailbox
-from tests.servers import DovecotServer, ImapAccount, free_port
+from tests.support.servers import DovecotServer, ImapAccount, free_port
 
 pytestmark = pytest.mark.servers
 

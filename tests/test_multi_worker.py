@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot import Bot
-from tests.servers import ImapAccount, SmtpRecorder
-from tests.workers import run_fleet
+from tests.support.bot import Bot
+from tests.support.servers import ImapAccount, SmtpRecorder
+from tests.support.workers import run_fleet
 
 pytestmark = pytest.mark.servers
 

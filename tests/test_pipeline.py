@@ -18,8 +18,8 @@ from helpdesk.models import Agency, InboundMessage, QuarantineEntry, Ticket
 from helpdesk.replay import replay_entry
 from helpdesk.settings import Settings
 from helpdesk.terminal import quarantine_table
-from tests.bot import sample, with_headers
-from tests.desk import Helpdesk
+from tests.support.bot import sample, with_headers
+from tests.support.desk import Helpdesk
 
 NO_DOCUMENTS = "03-forensic-terlampir-no-attachment.eml"  # forensic test, nothing attached
 WITH_DOCUMENTS = "01-forensic-complete-xlsx-pdf-rhs.eml"  # form, minutes and .rhs

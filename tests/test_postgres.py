@@ -26,9 +26,9 @@ from helpdesk.database import create_db_engine, is_transient_error, open_databas
 from helpdesk.models import OutboxAnswer, Ticket
 from helpdesk.settings import Settings, settings_from_dict
 from helpdesk.transport import SmtpTransport
-from tests.bot import SAMPLES
-from tests.desk import Helpdesk
-from tests.servers import PostgresServer, SmtpRecorder
+from tests.support.bot import SAMPLES
+from tests.support.desk import Helpdesk
+from tests.support.servers import PostgresServer, SmtpRecorder
 
 ANSWERS = 40
 

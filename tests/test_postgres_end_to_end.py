@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot import Bot, sample, stop_watching, wait_until
-from tests.servers import ImapAccount, PostgresServer, SmtpRecorder
+from tests.support.bot import Bot, sample, stop_watching, wait_until
+from tests.support.servers import ImapAccount, PostgresServer, SmtpRecorder
 
 pytestmark = pytest.mark.servers
 

@@ -38,9 +38,9 @@ from helpdesk.runner import Worker
 from helpdesk.settings import LimitsSection, Settings, load_settings, settings_from_dict
 from helpdesk.storage import sha256_hex
 from helpdesk.tickets import get_ticket
-from tests.bot import Bot, sample, wait_until, with_headers
-from tests.desk import Helpdesk
-from tests.servers import ImapAccount, PostgresServer, SmtpRecorder
+from tests.support.bot import Bot, sample, wait_until, with_headers
+from tests.support.desk import Helpdesk
+from tests.support.servers import ImapAccount, PostgresServer, SmtpRecorder
 
 
 @pytest.fixture

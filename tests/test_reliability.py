@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import DOVECOT
+from tests.support.servers import DOVECOT
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ import pytest
 
 from bench.reliability.chaos import run_chaos
 from bench.reliability.report import table
-from tests.servers import DOVECOT
+from tests.support.servers import DOVECOT
 
 pytestmark = pytest.mark.servers
 

@@ -14,8 +14,8 @@ from helpdesk.pipeline import Prepared, prepare
 from helpdesk.prepare_pool import MIN_PARALLEL, PrepareFn
 from helpdesk.runner import RunReport, Worker
 from helpdesk.settings import Settings
-from tests.bot import sample, with_headers
-from tests.desk import Helpdesk
+from tests.support.bot import sample, with_headers
+from tests.support.desk import Helpdesk
 
 MAIL = [
     "01-forensic-complete-xlsx-pdf-rhs.eml",

@@ -18,8 +18,8 @@ from helpdesk.staff import Staff, StaffActionError, resolve
 from helpdesk.terminal import ticket_detail, ticket_detail_text
 from helpdesk.tickets import get_ticket
 from parsers.message import parse_message
-from tests.bot import sample, with_headers
-from tests.desk import Helpdesk
+from tests.support.bot import sample, with_headers
+from tests.support.desk import Helpdesk
 
 OURS = "mail.karawangkab.go.id"
 SETTINGS = settings_from_dict({"helpdesk": {"authserv_id": OURS}})

@@ -26,8 +26,8 @@ from helpdesk.database import open_database
 from helpdesk.models import BlockedAddress, OutboxAnswer, utcnow
 from helpdesk.outbox import next_due, send_due
 from helpdesk.settings import Settings, load_settings
-from tests.bot import Bot, sample
-from tests.servers import ImapAccount, SmtpRecorder
+from tests.support.bot import Bot, sample
+from tests.support.servers import ImapAccount, SmtpRecorder
 
 pytestmark = pytest.mark.servers
 

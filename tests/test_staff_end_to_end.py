@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from helpdesk.database import open_database
 from helpdesk.models import Agency
-from tests.bot import Bot, sample, with_headers
-from tests.servers import ImapAccount, SmtpRecorder
+from tests.support.bot import Bot, sample, with_headers
+from tests.support.servers import ImapAccount, SmtpRecorder
 
 pytestmark = pytest.mark.servers
 BotFactory = Callable[..., Bot]

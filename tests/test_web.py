@@ -14,7 +14,7 @@ from helpdesk.models import StaffAccount, Ticket, utcnow
 from helpdesk.tickets import QueueFilter, list_tickets
 from helpdesk.web.queue import PAGE_SIZE, queue_page
 from helpdesk.web.security import SECURITY_HEADERS
-from tests.web_desk import HOSTILE, PASSWORD, WebDesk, csrf_of, login
+from tests.support.web_desk import HOSTILE, PASSWORD, WebDesk, csrf_of, login
 
 FORENSIC, SCHEDULE, INCOMPLETE, HOSTILE_REF = (f"HD-2026-0000{n}" for n in range(1, 5))
 PAGES = ("/", f"/tickets/{FORENSIC}", "/attachments/1", "/log", "/log.xlsx?month=2026-11")

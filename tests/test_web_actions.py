@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from helpdesk.models import AuditEntry, OutboxAnswer
-from tests.web_desk import WebDesk, csrf_of
+from tests.support.web_desk import WebDesk, csrf_of
 
 FORENSIC, SCHEDULE, INCOMPLETE = "HD-2026-00001", "HD-2026-00002", "HD-2026-00003"
 AUDITED = {"assign": "assigned", "note": "note", "escalate": "escalated", "resolve": "resolved",

@@ -17,7 +17,7 @@ from helpdesk.errors import ConfigError
 from helpdesk.models import Agency, StaffAccount
 from helpdesk.registry import HEADERS, SHEET
 from helpdesk.settings import settings_from_dict
-from tests.web_desk import PASSWORD, WebDesk, csrf_of
+from tests.support.web_desk import PASSWORD, WebDesk, csrf_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

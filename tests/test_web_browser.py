@@ -18,8 +18,8 @@ import pytest
 import uvicorn
 from openpyxl import load_workbook
 
-from tests.bot import sample
-from tests.web_desk import HOSTILE, HOSTILE_FILE, PASSWORD, WebDesk, copy_seeded, seed
+from tests.support.bot import sample
+from tests.support.web_desk import HOSTILE, HOSTILE_FILE, PASSWORD, WebDesk, copy_seeded, seed
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -59,7 +59,7 @@ from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
 from bench.reliability.report import Row, table  # noqa: E402
-from tests.servers import DOVECOT  # noqa: E402
+from tests.support.servers import DOVECOT  # noqa: E402
 
 CHECKS = ("loops", "chaos", "hostile")
 # --quick: what CI can afford on a slow two-core machine; the full sizes are issue 5's.

@@ -54,7 +54,7 @@ from bench.reliability.chaos_servers import (
 from bench.reliability.chaos_state import HANG_SECONDS, Observer, ProgressTracker
 from bench.reliability.report import Row, table
 from helpdesk.models import InboundMessage
-from tests.servers import DovecotServer, ImapAccount
+from tests.support.servers import DovecotServer, ImapAccount
 
 # A life that dies this soon after the SMTP server stored an answer it never logged as
 # sent died inside SMTP's own window (before the "250" reached it): see ack_window().

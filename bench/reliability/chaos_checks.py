@@ -21,7 +21,7 @@ from bench.reliability.report import Row
 from helpdesk import models
 from helpdesk.database import create_db_engine
 from helpdesk.models import InboundMessage, OutboxAnswer, QuarantineEntry, Ticket
-from tests.servers import ImapAccount, ReceivedMail
+from tests.support.servers import ImapAccount, ReceivedMail
 
 _MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*<([^>\r\n]+)>", re.IGNORECASE | re.MULTILINE)
 

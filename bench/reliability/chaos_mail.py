@@ -20,7 +20,7 @@ from pathlib import Path
 
 from helpdesk.pipeline import check_bytes
 from helpdesk.settings import Settings
-from tests.bot import with_headers
+from tests.support.bot import with_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = (ROOT / "tests" / "samples", ROOT / "tests" / "corpus2")

@@ -22,8 +22,8 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from helpdesk.settings import HelpdeskSection, LimitsSection
-from tests.bot import toml_value
-from tests.servers import DovecotServer, RecordingHandler, SmtpRecorder
+from tests.support.bot import toml_value
+from tests.support.servers import DovecotServer, RecordingHandler, SmtpRecorder
 
 STAFF_ADDRESS = "staf@karawangkab.go.id"
 PROCESSED_FOLDER = "Processed"

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, or_, select
 
 from helpdesk.database import create_db_engine
 from helpdesk.models import InboundMessage, OutboxAnswer, utcnow
-from tests.servers import ImapAccount
+from tests.support.servers import ImapAccount
 
 HANG_SECONDS = 90.0  # a bot with work waiting and no progress this long is hung
 IDLE_KILL_SECONDS = 2.0  # a bot with nothing left to do: its planned point will not come

@@ -1,7 +1,7 @@
 """Hostile mail at full size through a real `helpdesk run --once` (issue 5, item 4).
 
 Every hostile case the tests cover (tests/test_hostile_mail.py, test_hostile_files.py,
-test_hostile_names.py, built with tests/files.py) is APPENDed to Dovecot, each with its
+test_hostile_names.py, built with tests/support/files.py) is APPENDed to Dovecot, each with its
 own Message-ID and sender, and one `helpdesk run --once` subprocess handles them all.
 Then, from the database, the mailbox and the SMTP server:
 
@@ -49,8 +49,8 @@ from helpdesk.models import QuarantineEntry, StoredAttachment
 from helpdesk.pipeline import check_bytes, prepare
 from helpdesk.settings import Settings
 from parsers.names import MAX_NAME_CHARS
-from tests import files, test_hostile_files, test_hostile_mail, test_hostile_names
-from tests.bot import ROOT, Bot
+from tests.support import files, test_hostile_files, test_hostile_mail, test_hostile_names
+from tests.support.bot import ROOT, Bot
 from tests.test_fuzz import HANG_SECONDS, Hang, hard_stop, mutated_mail
 
 SECONDS = 5.0  # the longest one message may take
@@ -128,7 +128,7 @@ def hostile_cases() -> list[Case]:
 
 
 def _own_identity(case: Case, number: int) -> Case:
-    """The case with its own Message-ID and sender: tests/files.py gives every mail the
+    """The case with its own Message-ID and sender: tests/support/files.py gives every mail the
     same ones, which would make all but the first a duplicate and hit the per-sender cap."""
     raw = case.raw.replace(
         b"Message-ID: <hostile@karawangkab.go.id>",

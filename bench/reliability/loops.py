@@ -38,8 +38,8 @@ from helpdesk.database import open_database
 from helpdesk.models import AuditEntry, InboundMessage, OutboxAnswer, Ticket
 from helpdesk.runner import Worker
 from helpdesk.settings import Settings, load_settings
-from tests.bot import Bot, sample, with_headers
-from tests.servers import DovecotServer, ImapAccount, ReceivedMail, SmtpRecorder
+from tests.support.bot import Bot, sample, with_headers
+from tests.support.servers import DovecotServer, ImapAccount, ReceivedMail, SmtpRecorder
 from tests.test_answer_limits import REQUEST, ROBOT, robot_request
 from tests.test_automatic import ROWS
 

@@ -26,7 +26,7 @@ from helpdesk.models import AuditEntry, InboundMessage, OutboxAnswer, Quarantine
 from helpdesk.pipeline import ACT
 from helpdesk.settings import Settings, settings_from_dict
 from parsers.message import parse_message
-from tests.files import pdf
+from tests.support.files import pdf
 from tests.support.messages import mail_bytes
 
 SECRET = b"a test secret"

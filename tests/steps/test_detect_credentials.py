@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.steps.detect_credentials import detect_credentials
-from tests.files import xlsx_file
+from tests.support.files import xlsx_file
 from tests.support.messages import mail, run
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from helpdesk.decision import Decision
 from helpdesk.domain import Kind
 from helpdesk.steps.extract_fields import extract_fields
-from tests.files import xlsx_file
+from tests.support.files import xlsx_file
 from tests.support.messages import mail, run
 
 

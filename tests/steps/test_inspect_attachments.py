@@ -5,7 +5,7 @@ from __future__ import annotations
 from helpdesk.decision import Decision
 from helpdesk.domain import Kind
 from helpdesk.steps.inspect_attachments import inspect_attachments
-from tests.files import pdf
+from tests.support.files import pdf
 from tests.support.messages import mail, run
 
 

@@ -6,8 +6,7 @@ from helpdesk.decision import Decision
 from helpdesk.domain import Kind
 from helpdesk.steps.note_bounce import note_bounce
 from parsers.message import parse_message
-from tests.support.messages import mail, run
-from tests.test_dsn import dsn
+from tests.support.messages import dsn, mail, run
 
 OURS = "HD-2026-00042.1768ab.9f3a0c@karawangkab.go.id"
 

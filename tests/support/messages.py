@@ -69,3 +69,33 @@ def run(
     decision = decision or Decision()
     step(message, decision, settings)
     return decision
+
+
+def dsn(
+    *,
+    recipient: str,
+    message_id: str,
+    action: str = "failed",
+    status: str = "5.1.1",
+    returned: str = "text/rfc822-headers",
+    number: int = 1,
+) -> bytes:
+    """A Postfix-style DSN returning the headers (or the whole) of `message_id`."""
+    copy = f"From: lpse@karawangkab.go.id\r\nTo: {recipient}\r\nMessage-ID: <{message_id}>\r\n"
+    if returned == "message/rfc822":
+        copy += "Subject: x\r\n\r\nisi\r\n"
+    return (
+        "Return-Path: <>\r\n"
+        "From: MAILER-DAEMON@mail.karawangkab.go.id (Mail Delivery System)\r\n"
+        "To: lpse@karawangkab.go.id\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        f"Message-ID: <bounce-{number}@mail.karawangkab.go.id>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="r"\r\n\r\n'
+        "--r\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        "--r\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mail.karawangkab.go.id\r\n\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\nOriginal-Recipient: rfc822;{recipient}\r\n"
+        f"Action: {action}\r\nStatus: {status}\r\n"
+        f"--r\r\nContent-Type: {returned}\r\n\r\n{copy}--r--\r\n"
+    ).encode()

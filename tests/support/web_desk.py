@@ -20,8 +20,8 @@ with warnings.catch_warnings():
 from helpdesk.accounts import add_account
 from helpdesk.models import Ticket
 from helpdesk.web.app import create_app
-from tests.bot import sample
-from tests.desk import Helpdesk
+from tests.support.bot import sample
+from tests.support.desk import Helpdesk
 
 PASSWORD = "kata-sandi-panjang-1"
 HOSTILE = "<script>alert(1)</script>"
@@ -55,7 +55,7 @@ def hostile_mail() -> bytes:
 
 
 class WebDesk:
-    """A Maildir helpdesk (tests/desk.py) in `folder`, with its staff pages."""
+    """A Maildir helpdesk (tests/support/desk.py) in `folder`, with its staff pages."""
 
     def __init__(self, folder: Path, **sections: Any) -> None:
         self.desk = Helpdesk(folder, **sections)

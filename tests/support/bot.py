@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.servers import ImapAccount, SmtpRecorder
+from tests.support.servers import ImapAccount, SmtpRecorder
 
-SAMPLES = Path(__file__).parent / "samples"
-ROOT = Path(__file__).parent.parent
+SAMPLES = Path(__file__).parent.parent / "samples"
+ROOT = Path(__file__).parent.parent.parent
 
 # Runs the CLI with one function replaced by a SIGKILL of the process itself: the crash
 # happens at exactly that point of a real run. With a marker (argv[2], may be empty), only

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from helpdesk.database import create_db_engine
 from helpdesk.models import InboundMessage, OutboxAnswer, Ticket
-from tests.bot import Bot, sample, stop_watching, wait_until, with_headers
+from tests.support.bot import Bot, sample, stop_watching, wait_until, with_headers
 
 # Requests that each open a ticket and get one answer.
 REQUEST_SAMPLES = (
