@@ -2,7 +2,7 @@
 restructuring of issue 11 (tests/snapshots/check-json.json was written by the CLI then).
 
 A change of what the bot decides shows here as a diff of the exact CLI output; when such
-a change is meant, write the snapshot anew with `python tests/test_check_snapshot.py`.
+a change is meant, write the snapshot anew with `.venv/bin/python tests/test_check_snapshot.py`.
 """
 
 from __future__ import annotations
