@@ -14,6 +14,7 @@ from helpdesk.decision import Decision
 from helpdesk.pipeline import DECIDE, check_bytes
 from helpdesk.settings import Settings
 from tests.support import files
+from tests.support.messages import email_message
 
 SAMPLES = Path(__file__).parent / "samples"
 LABELS: dict[str, dict[str, Any]] = json.loads((SAMPLES / "labels.json").read_text("utf-8"))
@@ -70,15 +71,8 @@ def test_every_step_has_one_signature() -> None:
 
 
 def make(subject: str, body: str, **headers: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = headers.pop("From", "Budi <budi@karawangkab.go.id>")
-    message["To"] = "lpse@karawangkab.go.id"
-    message["Subject"] = subject
-    message["Message-ID"] = headers.pop("Message_ID", "<abc.123@mail.gmail.com>")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return message
+    sender = headers.pop("From", "Budi <budi@karawangkab.go.id>")
+    return email_message(subject, body, sender=sender, **headers)
 
 
 def decide_mail(message: EmailMessage, settings: Settings) -> Decision:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from typing import Any
 
 from helpdesk.decision import Decision
 from helpdesk.pipeline import DecideStep
@@ -21,29 +22,15 @@ MIME_TYPES = {
 }
 
 
-def mail(
+def email_message(
     subject: str = "Permohonan",
     body: str = "Dengan hormat,\n\nTerima kasih.",
     *,
     sender: str = "Budi Santoso <budi@dinkes.karawangkab.go.id>",
     attachments: dict[str, bytes] | None = None,
     **headers: str,
-) -> ParsedMessage:
-    """A parsed message; `headers` by name with _ for - (`In_Reply_To="<...>"`)."""
-    return parse_message(
-        mail_bytes(subject, body, sender=sender, attachments=attachments, **headers)
-    )
-
-
-def mail_bytes(
-    subject: str = "Permohonan",
-    body: str = "Dengan hormat,\n\nTerima kasih.",
-    *,
-    sender: str = "Budi Santoso <budi@dinkes.karawangkab.go.id>",
-    attachments: dict[str, bytes] | None = None,
-    **headers: str,
-) -> bytes:
-    """The same message as the bytes a mailbox holds."""
+) -> EmailMessage:
+    """A request to the helpdesk; `headers` by name with _ for - (`In_Reply_To="<...>"`)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "lpse@karawangkab.go.id"
@@ -56,7 +43,17 @@ def mail_bytes(
         suffix = filename[filename.rfind(".") :].lower()
         maintype, subtype = MIME_TYPES.get(suffix, ("application", "octet-stream"))
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    return message.as_bytes()
+    return message
+
+
+def mail_bytes(*args: Any, **kwargs: Any) -> bytes:
+    """email_message(...) as the bytes a mailbox holds."""
+    return email_message(*args, **kwargs).as_bytes()
+
+
+def mail(*args: Any, **kwargs: Any) -> ParsedMessage:
+    """email_message(...) as the pipeline's parser reads it."""
+    return parse_message(mail_bytes(*args, **kwargs))
 
 
 def run(
