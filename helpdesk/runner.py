@@ -131,10 +131,11 @@ class Worker:
             settings, engine, secret, decide_steps=decide_steps, act_steps=act_steps
         )
         if prepare_fn is None:
-            # Worker processes get `prepare` by name; other steps reach them only when
-            # they too can be pickled (module-level functions).
-            steps = decide_steps
-            prepare_fn = prepare if steps is DECIDE else functools.partial(prepare, steps=steps)
+            # A worker process imports `prepare` and its DECIDE by name; steps a test
+            # passes travel with it, pickled, so they must be module-level functions.
+            prepare_fn = prepare
+            if decide_steps is not DECIDE:
+                prepare_fn = functools.partial(prepare, steps=decide_steps)
         cursors = DatabaseCursorStore(engine)
         self._open_mailbox = mailbox_factory or (lambda: open_mailbox(settings, cursors))
         self._mailbox: Mailbox | None = None
