@@ -49,7 +49,8 @@ from helpdesk.models import QuarantineEntry, StoredAttachment
 from helpdesk.pipeline import check_bytes, prepare
 from helpdesk.settings import Settings
 from parsers.names import MAX_NAME_CHARS
-from tests.support import files, test_hostile_files, test_hostile_mail, test_hostile_names
+from tests import test_hostile_files, test_hostile_mail, test_hostile_names
+from tests.support import files
 from tests.support.bot import ROOT, Bot
 from tests.test_fuzz import HANG_SECONDS, Hang, hard_stop, mutated_mail
 
