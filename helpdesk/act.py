@@ -348,6 +348,11 @@ def _join(act: Act, ticket: Ticket) -> None:
         detail=f"message from {act.message.sender.address}",
     )
     ticket.holds_credentials = ticket.holds_credentials or act.decision.holds_credentials
+    if ticket.status == TicketStatus.AWAITING_REQUESTER:
+        # The answer staff waited for: the ticket is theirs to work on again.
+        ticket.status = TicketStatus.IN_PROGRESS
+        act.decision.because(f"answers the question on {ticket.ref}: back in progress")
+        audit(act.session, ticket, actor="bot", action="status", detail="requester answered")
     ticket.updated_at = utcnow()
     act.session.add(ticket)
 

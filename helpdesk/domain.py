@@ -31,6 +31,7 @@ class TicketStatus(StrEnum):
     NEW = "new"
     AWAITING_DOCUMENTS = "awaiting_documents"
     IN_PROGRESS = "in_progress"
+    AWAITING_REQUESTER = "awaiting_requester"  # staff asked something back
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REJECTED = "rejected"
@@ -48,12 +49,15 @@ class AnswerEvent(StrEnum):
     REOPENED = "reopened"
     REQUESTER_NOTICE = "requester_notice"
     STAFF_ALERT = "staff_alert"
+    STAFF_REPLY = "staff_reply"  # an officer's answer in their own words
+    STAFF_QUESTION = "staff_question"  # an officer's question back to the requester
 
 
 OPEN_STATUSES = (
     TicketStatus.NEW,
     TicketStatus.AWAITING_DOCUMENTS,
     TicketStatus.IN_PROGRESS,
+    TicketStatus.AWAITING_REQUESTER,
     TicketStatus.ESCALATED,
 )
 CLOSED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.REJECTED)

@@ -1,4 +1,4 @@
-"""What staff do to a ticket: assign, note, escalate, resolve, reject, reopen.
+"""What staff do to a ticket: assign, note, reply, ask, escalate, resolve, reject, reopen.
 
 Each action changes the ticket, writes the audit trail and queues the answer the SLA
 requires, all in the caller's transaction: nothing is half done. The ticket is read
@@ -80,6 +80,71 @@ def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResul
         raise StaffActionError("The note is empty.", shown="Catatan masih kosong.")
     _save(session, ticket, staff, "note", text.strip())
     return ActionResult(ticket.ref, ticket.status)
+
+
+MAX_TEXT = 10_000  # characters of an officer's own answer
+
+
+def reply(
+    session: Session, staff: Staff, ref: str, *, text: str, attach: tuple[Path, ...] = ()
+) -> ActionResult:
+    """Answer the requester in the officer's own words, threaded like the bot's answers.
+
+    A ticket that waited for the requester, or that nobody had taken yet, is in progress
+    from then on; any other status stays (a closed ticket may still be answered).
+    """
+    ticket = get_ticket(session, ref, for_update=True)
+    words = _officer_text(text)
+    files = tuple(_outgoing_file(path) for path in attach)
+    if ticket.status in (TicketStatus.NEW, TicketStatus.AWAITING_REQUESTER):
+        ticket.status = TicketStatus.IN_PROGRESS
+    result = ActionResult(ticket.ref, ticket.status)
+    extra = _extra(text=words, attached_files=_names(files))
+    _answer_requester(session, staff, ticket, AnswerEvent.STAFF_REPLY, extra, result, files)
+    _refuse_unanswerable(ticket, result)
+    _save(session, ticket, staff, "replied", words)
+    return result
+
+
+def ask(
+    session: Session, staff: Staff, ref: str, *, text: str, attach: tuple[Path, ...] = ()
+) -> ActionResult:
+    """Ask the requester something back; the ticket waits for their answer (its reply
+    brings it back to in progress)."""
+    ticket = _open_ticket(session, ref)
+    words = _officer_text(text)
+    files = tuple(_outgoing_file(path) for path in attach)
+    ticket.status = TicketStatus.AWAITING_REQUESTER
+    result = ActionResult(ticket.ref, ticket.status)
+    extra = _extra(text=words, attached_files=_names(files))
+    _answer_requester(session, staff, ticket, AnswerEvent.STAFF_QUESTION, extra, result, files)
+    _refuse_unanswerable(ticket, result)
+    _save(session, ticket, staff, "asked", words)
+    return result
+
+
+def _officer_text(text: str) -> str:
+    words = text.strip()
+    if not words:
+        raise StaffActionError(
+            "The answer is empty: give --text (or --text - to read it from standard input).",
+            shown="Isi jawaban masih kosong.",
+        )
+    if len(words) > MAX_TEXT:
+        raise StaffActionError(
+            f"The answer is longer than {MAX_TEXT} characters; shorten it or attach a file.",
+            shown=f"Jawaban lebih dari {MAX_TEXT} karakter; persingkat atau lampirkan berkas.",
+        )
+    return words
+
+
+def _refuse_unanswerable(ticket: Ticket, result: ActionResult) -> None:
+    if not result.sent_to:
+        raise StaffActionError(
+            f"{ticket.ref} has no usable requester address; nothing was sent.",
+            shown=f"{ticket.ref} tidak memiliki alamat pemohon yang dapat dibalas; "
+            "tidak ada email yang dikirim.",
+        )
 
 
 def escalate(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:

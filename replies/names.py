@@ -61,6 +61,7 @@ STATUS_NAMES: Final[dict[str, str]] = {
     "new": "Baru",
     "awaiting_documents": "Menunggu Kelengkapan",
     "in_progress": "Diproses",
+    "awaiting_requester": "Menunggu Jawaban Pemohon",
     "escalated": "Diteruskan ke LKPP",
     "resolved": "Selesai",
     "rejected": "Ditolak",

@@ -219,7 +219,7 @@ def render_answer(event: str, ctx: AnswerContext) -> RenderedAnswer:
     context = _template_context(ctx)
     # A generic event may build on the kind's own acknowledgement ("what happens next").
     context["acknowledged_template"] = _template_for(ctx.kind, AnswerEvent.ACKNOWLEDGED).name
-    body = _tidy(template.render(context))
+    body = tidy(template.render(context))
     subject = answer_subject(ctx.ticket_ref, ctx.request_subject, fallback=kind_name(ctx.kind))
     return RenderedAnswer(subject=subject, body=body)
 
@@ -227,7 +227,7 @@ def render_answer(event: str, ctx: AnswerContext) -> RenderedAnswer:
 def _template_for(kind: str, event: str) -> Template:
     names = [f"{kind}/{event}.txt.j2", f"_default/{event}.txt.j2"]
     try:
-        return _environment().select_template(names)
+        return environment().select_template(names)
     except TemplateNotFound as exc:
         raise ValueError(
             f"no template for event {event!r} of kind {kind!r}: add replies/templates/"
@@ -248,7 +248,8 @@ def _finalize(value: Any) -> Any:
 
 
 @functools.cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The one Jinja2 environment of the answers (and the canned snippets)."""
     env = Environment(
         loader=PackageLoader("replies", "templates"),
         undefined=StrictUndefined,
@@ -269,7 +270,8 @@ def _environment() -> Environment:
     return env
 
 
-def _tidy(body: str) -> str:
+def tidy(body: str) -> str:
+    """A rendered body's lines, right-trimmed, with at most one blank line in a row."""
     # splitlines() knows every break (\r, \x0b, \x85, U+2028, ...): only \n survives.
     lines = [line.rstrip() for line in body.splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))  # blank lines left by empty blocks

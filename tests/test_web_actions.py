@@ -186,3 +186,42 @@ def test_confirm_refuses_when_the_ticket_changed_since_the_preview(web: WebDesk)
 
 def test_unknown_action_is_404(web: WebDesk) -> None:
     assert preview(web.logged_in("Dedi"), FORENSIC, "delete").status_code == 404
+
+
+def test_a_canned_answer_loads_into_the_box_and_the_edited_question_is_sent(
+    web: WebDesk,
+) -> None:
+    client = web.logged_in("Dedi")
+    page = client.get(f"/tickets/{INCOMPLETE}?canned=scan_tidak_terbaca")
+    assert page.status_code == 200
+    box = re.search(r'<textarea name="text"[^>]*>(.*?)</textarea>', page.text, re.S)
+    assert box and "hasil pindaian yang lebih jelas" in box.group(1).replace("\n", " ")
+    edited = box.group(1).replace("&#39;", "'") + "\nTerutama halaman tanda tangan."
+
+    shown = preview(client, INCOMPLETE, "ask", text=edited)
+    assert shown.status_code == 200 and "Tanya pemohon" in shown.text
+    assert "Terutama halaman tanda tangan." in shown.text and "Yth. Bapak/Ibu" in shown.text
+    assert web.ticket(INCOMPLETE).status == "awaiting_documents"  # nothing changed yet
+    confirm(client, INCOMPLETE, shown.text)
+
+    assert web.ticket(INCOMPLETE).status == "awaiting_requester"
+    assert last_audit(web, INCOMPLETE).action == "asked"
+    sent = web.desk.answers()[-1]
+    assert f"[{INCOMPLETE}]" in str(sent["Subject"])
+    assert "Terutama halaman tanda tangan." in answer_text(sent)
+    assert "Menunggu Jawaban Pemohon" in client.get(f"/tickets/{INCOMPLETE}").text
+
+
+def test_a_refused_answer_keeps_what_the_officer_typed(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    confirm(client, INCOMPLETE, preview(client, INCOMPLETE, "reject", reason="Salah kirim").text)
+    typed = "Mohon maaf, berkas belum lengkap & perlu <ditandatangani>."
+    page = preview(client, INCOMPLETE, "ask", text=typed)  # a closed ticket asks nothing
+    assert page.status_code == 400
+    assert "buka kembali dahulu" in page.text
+    assert "Mohon maaf, berkas belum lengkap &amp; perlu &lt;ditandatangani&gt;." in page.text
+
+
+def test_a_reply_with_an_unknown_canned_answer_says_so(web: WebDesk) -> None:
+    page = web.logged_in("Dedi").get(f"/tickets/{FORENSIC}?canned=tidak_ada")
+    assert "tidak ditemukan" in page.text

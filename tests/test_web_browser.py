@@ -166,3 +166,28 @@ def test_download_the_monthly_log(page: sync_api.Page, web: WebDesk) -> None:
     assert download.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert book["Log Tiket"].max_row > len(MORE)
+
+
+def test_ask_a_question_from_a_canned_answer_edited_in_the_box(
+    page: sync_api.Page, web: WebDesk
+) -> None:
+    log_in(page, "Dedi")
+    page.goto(f"/tickets/{INCOMPLETE}")
+    page.select_option("select[name=canned]", "scan_tidak_terbaca")
+    page.click("button:has-text('Muat ke kotak jawaban')")
+    box = page.locator("#balas textarea[name=text]")
+    assert "hasil pindaian yang lebih jelas" in " ".join(box.input_value().split())
+    box.fill(box.input_value() + "\nTerutama halaman tanda tangan Ketua Pokja.")
+    shot = os.environ.get("HELPDESK_TICKET_SCREENSHOT")
+    if shot:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.screenshot(path=shot, full_page=True)
+    page.click("button:has-text('Pratinjau pertanyaan')")
+    preview = page.locator("article.answer").inner_text()
+    assert "Terutama halaman tanda tangan Ketua Pokja." in preview
+    assert "Menunggu Jawaban Pemohon" in preview
+    assert web.ticket(INCOMPLETE).status == "awaiting_documents"  # nothing done yet
+    page.click("button:has-text('Kirim')")
+    page.wait_for_url(f"**/tickets/{INCOMPLETE}")
+    assert "Menunggu Jawaban Pemohon" in page.locator("dl.facts").inner_text()
+    assert web.ticket(INCOMPLETE).status == "awaiting_requester"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,6 +133,99 @@ def tickets_assign(ctx: AppContext, ref: str, assignee: str, staff_name: str) ->
 def tickets_note(ctx: AppContext, ref: str, text: str, staff_name: str) -> None:
     """Add an internal note to REF (never sent)."""
     _act(ctx, staff.add_note, ref, text, staff_name=staff_name)
+
+
+def _answer_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--text, --canned and --attach, shared by `reply` and `ask`."""
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
+        click.argument("ref"),
+        click.option(
+            "--text",
+            default=None,
+            help="Your answer, in your own words; - reads it from standard input.",
+        ),
+        click.option(
+            "--canned",
+            metavar="NAME",
+            default=None,
+            help="Start from this canned answer (see `tickets canned`); --text follows it.",
+        ),
+        click.option(
+            "--attach",
+            "attach",
+            multiple=True,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A file to send with the answer; repeatable.",
+        ),
+        by_option,
+        click.pass_obj,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _answer_text(ctx: AppContext, ref: str, text: str | None, canned: str | None) -> str:
+    """The officer's words: a canned answer filled in for the ticket, then --text."""
+    if text == "-":
+        text = sys.stdin.read()
+    if canned is None:
+        return text or ""
+    from replies.canned import UnknownCannedAnswerError, render_canned
+
+    with Session(ctx.reader) as session:
+        ticket = get_ticket(session, ref)
+        try:
+            snippet = render_canned(
+                canned,
+                ticket_ref=ticket.ref,
+                kind=ticket.kind,
+                requester_name=ticket.requester_name,
+                fields=json.loads(ticket.fields),
+                helpdesk_name=ctx.settings.helpdesk.name,
+            )
+        except UnknownCannedAnswerError as exc:
+            raise click.BadParameter(str(exc), param_hint="--canned") from None
+    return f"{snippet}\n\n{text}" if text else snippet
+
+
+@tickets.command("reply")
+@_answer_options
+def tickets_reply(
+    ctx: AppContext,
+    ref: str,
+    text: str | None,
+    canned: str | None,
+    attach: tuple[Path, ...],
+    staff_name: str,
+) -> None:
+    """Answer the requester of REF in your own words (threaded, from the outbox)."""
+    words = _answer_text(ctx, ref, text, canned)
+    _act(ctx, staff.reply, ref, text=words, attach=attach, staff_name=staff_name)
+
+
+@tickets.command("ask")
+@_answer_options
+def tickets_ask(
+    ctx: AppContext,
+    ref: str,
+    text: str | None,
+    canned: str | None,
+    attach: tuple[Path, ...],
+    staff_name: str,
+) -> None:
+    """Ask the requester of REF something back; REF then awaits their answer."""
+    words = _answer_text(ctx, ref, text, canned)
+    _act(ctx, staff.ask, ref, text=words, attach=attach, staff_name=staff_name)
+
+
+@tickets.command("canned")
+def tickets_canned() -> None:
+    """List the canned answers (replies/templates/_canned/) for --canned."""
+    from replies.canned import canned_answers
+
+    for canned in canned_answers():
+        click.echo(f"{canned.name:<24} {canned.title}")
 
 
 @tickets.command("escalate")

@@ -29,7 +29,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from helpdesk import staff
-from helpdesk.domain import CLOSED_STATUSES
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import OutboxAnswer
 from helpdesk.staff import MAX_ATTACHMENT_BYTES, ActionResult, Staff
@@ -37,9 +36,8 @@ from helpdesk.storage import store_blob
 from helpdesk.tickets import get_ticket
 from helpdesk.web.core import Officer, WebState, render, require, state
 from helpdesk.web.security import checked_form
-from helpdesk.web.ticket import load_ticket, ticket_context
+from helpdesk.web.ticket import load_ticket, page_context
 from parsers.message import parse_message
-from replies.names import FORENSIC_OUTCOMES
 
 PREVIEW_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
 # A staged upload outlives every preview that may still name it, then is removed: the
@@ -49,15 +47,21 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ACTION_NAMES = {
     "assign": "Ambil / tugaskan",
     "note": "Catatan internal",
+    "reply": "Balas pemohon",
+    "ask": "Tanya pemohon",
     "escalate": "Teruskan ke LKPP/BSSN",
     "resolve": "Selesaikan",
     "reject": "Tolak",
     "reopen": "Buka kembali",
 }
+ANSWERS = ("reply", "ask")  # the officer's own words, up to staff.MAX_TEXT characters
+WITH_FILES = ("resolve", *ANSWERS)  # actions that may send files the officer uploads
 # The form fields each action reads (all plain text, at most 4000 characters).
 _FIELDS = {
     "assign": ("assignee",),
     "note": ("text",),
+    "reply": ("text",),
+    "ask": ("text",),
     "escalate": ("note",),
     "resolve": ("outcome", "note"),
     "reject": ("reason",),
@@ -105,6 +109,8 @@ def _perform(session: Session, who: Staff, plan: Plan, files: tuple[Path, ...]) 
     actions: dict[str, Callable[[], ActionResult]] = {
         "assign": lambda: staff.assign(session, who, plan.ref, a["assignee"] or plan.by),
         "note": lambda: staff.add_note(session, who, plan.ref, a["text"]),
+        "reply": lambda: staff.reply(session, who, plan.ref, text=a["text"], attach=files),
+        "ask": lambda: staff.ask(session, who, plan.ref, text=a["text"], attach=files),
         "escalate": lambda: staff.escalate(session, who, plan.ref, note=a["note"]),
         "resolve": lambda: staff.resolve(
             session, who, plan.ref, outcome=a["outcome"] or None, note=a["note"], attach=files
@@ -225,16 +231,13 @@ def _shown(exc: HelpdeskError) -> str:
     return exc.shown if isinstance(exc, staff.StaffActionError) else str(exc)
 
 
-def _error_page(request: Request, web: WebState, ref: str, message: str) -> Response:
+def _error_page(
+    request: Request, web: WebState, ref: str, message: str, *, typed: str = ""
+) -> Response:
+    """The ticket again, saying why the action was refused; the answer box keeps `typed`."""
     with Session(web.reader) as session:
-        detail = ticket_context(session, web.settings, load_ticket(session, ref))
-    context = {
-        "t": detail,
-        "outcomes": FORENSIC_OUTCOMES,
-        "closed": detail["status"] in CLOSED_STATUSES,
-        "error": message,
-        "flash": "",
-    }
+        ticket = load_ticket(session, ref)
+        context = page_context(session, web.settings, ticket, error=message, reply_text=typed)
     return render(request, "ticket.html", context, status_code=400)
 
 
@@ -245,14 +248,16 @@ async def preview_action(request: Request) -> Response:
     if action not in ACTION_NAMES:
         raise HTTPException(404, "Tindakan tidak dikenal.")
     form = await checked_form(request)
+    limit = staff.MAX_TEXT if action in ANSWERS else 4000
+    args = {name: str(form.get(name, "")).strip()[:limit] for name in _FIELDS[action]}
+    typed = args.get("text", "") if action in ANSWERS else ""
     try:
         stamp = await run_in_threadpool(_ticket_stamp, web, ref)
-        args = {name: str(form.get(name, "")).strip()[:4000] for name in _FIELDS[action]}
-        files = await _uploads(web, form) if action == "resolve" else []
+        files = await _uploads(web, form) if action in WITH_FILES else []
         plan = Plan(action, ref, officer.name, args, files, stamp)
         answers = await run_in_threadpool(preview, web, plan)
     except HelpdeskError as exc:
-        return _error_page(request, web, ref, _shown(exc))
+        return _error_page(request, web, ref, _shown(exc), typed=typed)
     finally:
         await form.close()
     context = {
@@ -292,7 +297,8 @@ async def confirm_action(request: Request) -> Response:
     try:
         result = await run_in_threadpool(confirm, web, plan)
     except HelpdeskError as exc:
-        return _error_page(request, web, ref, _shown(exc))
+        typed = plan.args.get("text", "") if plan.action in ANSWERS else ""
+        return _error_page(request, web, ref, _shown(exc), typed=typed)
     sent = f"; jawaban dikirim ke {', '.join(result.sent_to)}" if result.sent_to else ""
     request.session["flash"] = f"{ACTION_NAMES[plan.action]}: selesai{sent}."
     return RedirectResponse(f"/tickets/{ref}", 303)

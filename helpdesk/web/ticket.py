@@ -24,6 +24,7 @@ from helpdesk.tickets import find_ticket, ticket_attachments, ticket_messages
 from helpdesk.web.core import now, render, require, state
 from parsers.fields import mask_credentials
 from parsers.message import parse_message
+from replies.canned import UnknownCannedAnswerError, canned_answers, render_canned
 from replies.names import FORENSIC_OUTCOMES
 
 MAX_BODY_CHARS = 20_000
@@ -82,21 +83,65 @@ def ticket_context(session: Session, settings: Settings, ticket: Ticket) -> dict
     return detail
 
 
+def page_context(
+    session: Session,
+    settings: Settings,
+    ticket: Ticket,
+    *,
+    error: str = "",
+    flash: str = "",
+    reply_text: str = "",
+    canned: str = "",
+) -> dict[str, Any]:
+    """Everything ticket.html shows; `reply_text` fills the answer box (a canned answer
+    loaded, or what the officer typed before a refusal)."""
+    detail = ticket_context(session, settings, ticket)
+    return {
+        "t": detail,
+        "outcomes": FORENSIC_OUTCOMES,
+        "closed": detail["status"] in CLOSED_STATUSES,
+        "error": error,
+        "flash": flash,
+        "canned": canned_answers(),
+        "canned_chosen": canned,
+        "reply_text": reply_text,
+    }
+
+
 def ticket_view(request: Request) -> Response:
     require(request)
     web = state(request)
     ref = request.path_params["ref"]
+    canned = request.query_params.get("canned", "")
     with Session(web.reader) as session:
         ticket = load_ticket(session, ref)
-        detail = ticket_context(session, web.settings, ticket)
-    context = {
-        "t": detail,
-        "outcomes": FORENSIC_OUTCOMES,
-        "closed": detail["status"] in CLOSED_STATUSES,
-        "error": "",
-        "flash": request.session.pop("flash", ""),
-    }
+        text, error = _canned_text(web.settings, ticket, canned) if canned else ("", "")
+        context = page_context(
+            session,
+            web.settings,
+            ticket,
+            error=error,
+            flash=request.session.pop("flash", ""),
+            reply_text=text,
+            canned=canned,
+        )
     return render(request, "ticket.html", context)
+
+
+def _canned_text(settings: Settings, ticket: Ticket, name: str) -> tuple[str, str]:
+    """(the canned answer filled in for `ticket`, "") or ("", why not, in Indonesian)."""
+    try:
+        text = render_canned(
+            name,
+            ticket_ref=ticket.ref,
+            kind=ticket.kind,
+            requester_name=ticket.requester_name,
+            fields=json.loads(ticket.fields),
+            helpdesk_name=settings.helpdesk.name,
+        )
+    except UnknownCannedAnswerError:
+        return "", f"Jawaban siap pakai {name[:60]!r} tidak ditemukan."
+    return text, ""
 
 
 def content_disposition(filename: str) -> str:

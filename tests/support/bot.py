@@ -106,9 +106,12 @@ class Bot:
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "helpdesk", "--settings", str(self.settings_path), *args]
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, check: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             self.command(*args),
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=300,

@@ -1,0 +1,105 @@
+"""The conversation with staff through real Dovecot, aiosmtpd and the CLI, on SQLite and
+PostgreSQL: an officer asks back, the requester answers, the officer replies."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.support.bot import Bot, sample, with_headers
+from tests.support.servers import ImapAccount, SmtpRecorder
+
+pytestmark = pytest.mark.servers
+REQUEST = "02-forensic-minutes-missing.eml"
+
+
+@pytest.fixture
+def bot(
+    tmp_path: Path,
+    imap_account: ImapAccount,
+    smtp_server: SmtpRecorder,
+    sent_mail: list[EmailMessage],
+    db_url: str,
+) -> Bot:
+    made = Bot(tmp_path, imap_account, smtp_server)
+    made.write_settings(database_url=db_url)
+    return made
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")  # type: ignore[attr-defined]
+
+
+def header(message: EmailMessage, name: str) -> str:
+    return " ".join(str(message[name]).split())
+
+
+def test_ask_then_the_requesters_answer_then_a_reply_stay_in_one_thread(
+    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage], tmp_path: Path
+) -> None:
+    request = sample(REQUEST)
+    imap_account.append(request)
+    bot.run_once()
+    [ticket] = bot.tickets()
+    ref = ticket["ref"]
+    request_id = header(sent_mail[0], "In-Reply-To")  # the bot answered the request first
+
+    asked = bot.run("tickets", "ask", ref, "--text", "Mohon kirimkan BA yang sudah ditandatangani.",
+                    "--by", "Dedi")
+    assert "awaiting_requester" in asked.stdout
+    question = sent_mail[1]
+    assert header(question, "Subject").startswith(f"[{ref}]")
+    assert header(question, "In-Reply-To") == request_id
+    assert request_id in header(question, "References")
+    assert header(question, "Message-ID").startswith(f"<{ref}.")
+    words = text_of(question)
+    assert words.startswith("Yth. Bapak/Ibu")
+    assert "Mohon kirimkan BA yang sudah ditandatangani." in words
+    assert "Menunggu Jawaban Pemohon" in words and "Hormat kami" in words
+    assert bot.show(ref)["status"] == "awaiting_requester"
+
+    answer = with_headers(
+        request,
+        Subject=f"Re: {header(question, 'Subject')}",
+        Message_ID="<jawaban-pokja-1@mail.gmail.com>",
+        In_Reply_To=header(question, "Message-ID"),
+        References=header(question, "Message-ID"),
+    )
+    imap_account.append(answer)
+    bot.run_once()
+    shown = bot.show(ref)
+    assert shown["status"] == "in_progress"
+    assert len(shown["messages"]) == 2  # the requester's answer is on the ticket
+    assert len(sent_mail) == 2  # and the bot did not answer it by itself
+
+    letter = tmp_path / "Surat Balasan.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% surat balasan\n")
+    replied = bot.run(
+        "tickets", "reply", ref, "--text", "-", "--attach", str(letter), "--by", "Dedi",
+        stdin="Terima kasih, berkas sudah kami terima\ndan sedang kami proses.\n",
+    )
+    assert "in_progress" in replied.stdout
+    reply = sent_mail[2]
+    assert header(reply, "In-Reply-To") == "<jawaban-pokja-1@mail.gmail.com>"
+    assert "Terima kasih, berkas sudah kami terima\ndan sedang kami proses." in text_of(reply)
+    assert [part.get_filename() for part in reply.iter_attachments()] == ["Surat Balasan.pdf"]
+    history = [(entry["by"], entry["action"]) for entry in bot.show(ref)["audit"]]
+    assert ("Dedi", "asked") in history and ("Dedi", "replied") in history
+
+
+def test_a_canned_answer_is_filled_in_for_the_ticket(
+    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(sample(REQUEST))
+    bot.run_once()
+    [ticket] = bot.tickets()
+    listed = bot.run("tickets", "canned").stdout
+    assert "cara_uji_forensik" in listed
+    bot.run("tickets", "reply", ticket["ref"], "--canned", "scan_tidak_terbaca", "--by", "Dedi")
+    assert "hasil pindaian yang lebih jelas" in text_of(sent_mail[-1]).replace("\n", " ")
+    refused = bot.run("tickets", "reply", ticket["ref"], "--canned", "tidak_ada", check=False)
+    assert refused.returncode == 2 and "scan_tidak_terbaca" in refused.stderr
