@@ -20,6 +20,7 @@ from helpdesk.domain import AnswerEvent, Kind, TicketStatus
 from helpdesk.mailbox import RawMessage
 from helpdesk.message_ids import ticket_of_message_id
 from helpdesk.models import (
+    Agency,
     InboundMessage,
     OutboxAnswer,
     QuarantineEntry,
@@ -29,6 +30,7 @@ from helpdesk.models import (
 )
 from helpdesk.registry import find_agency
 from helpdesk.requirements import missing_documents
+from helpdesk.search import add_text, ticket_facts
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import audit, documents_on_ticket, find_ticket, next_ref
@@ -139,6 +141,24 @@ def store_attachments(act: Act) -> None:
     act.session.flush()
     if act.joined and act.ticket is not None:
         _refresh_missing(act, act.ticket)
+
+
+def index_for_search(act: Act) -> None:
+    """Make the ticket findable by what this message brought: its own facts when new, the
+    mail's subject, sender and text, each file's name and text (passwords masked)."""
+    ticket = act.ticket
+    if ticket is None or ticket.id is None or act.decision.automatic:
+        return
+    if not act.joined:
+        agency = act.session.get(Agency, ticket.agency_id) if ticket.agency_id else None
+        add_text(act.session, ticket.id, "ticket", ticket_facts(ticket, agency))
+    add_text(act.session, ticket.id, "message", _mail_words(act.message))
+    for verdict in act.decision.attachments:
+        add_text(act.session, ticket.id, "attachment", f"{verdict.filename} {verdict.text}")
+
+
+def _mail_words(message: ParsedMessage) -> str:
+    return f"{message.subject} {message.sender.name} {message.sender.address} {message.body_text}"
 
 
 def queue_reply(act: Act) -> None:
@@ -265,6 +285,10 @@ def record_flagged(
     session.flush()
     inbound.ticket_id = ticket.id
     session.add(inbound)
+    if ticket.id is not None:  # staff find it like any other ticket
+        add_text(session, ticket.id, "ticket", ticket_facts(ticket, None))
+        if message is not None:
+            add_text(session, ticket.id, "message", _mail_words(message))
     session.add(
         QuarantineEntry(
             location=raw.location, raw_path=raw_path, reason=reason[:1000], ticket_id=ticket.id

@@ -116,9 +116,11 @@ def raise_if_transient(exc: BaseException) -> None:
 _MIGRATION_LOCK = 0x4C505345
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; existing data is kept."""
+def migrate(engine: Engine, *, data_dir: Path | None = None) -> None:
+    """Bring the schema to the newest migration; existing data is kept. With `data_dir`,
+    a migration may also read the stored mail (the search index of old tickets does)."""
     config = Config()
+    config.attributes["data_dir"] = data_dir
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -130,8 +132,8 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, data_dir: Path | None = None) -> Engine:
     """Create the engine and migrate the schema: the one way the app opens its database."""
     engine = create_db_engine(url)
-    migrate(engine)
+    migrate(engine, data_dir=data_dir)
     return engine

@@ -25,6 +25,7 @@ class AttachmentVerdict:
     size: int = 0
     content_type: str = ""
     container: str | None = None  # the archive this member came from
+    text: str = ""  # what could be read from it (the first pages), for the search index
 
     def to_json(self) -> dict[str, Any]:
         return {

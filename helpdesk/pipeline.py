@@ -29,6 +29,7 @@ from sqlmodel import Session
 from helpdesk.act import (
     Act,
     block_bounced,
+    index_for_search,
     queue_reply,
     record_flagged,
     record_message,
@@ -92,6 +93,7 @@ ACT: tuple[ActStep, ...] = (
     block_bounced,
     record_ticket,
     store_attachments,
+    index_for_search,
     queue_reply,
 )
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from helpdesk.decision import Decision
 from helpdesk.models import Agency, OutboxAnswer, QuarantineEntry, Ticket
 from helpdesk.requirements import REQUIRED_DOCUMENTS
+from helpdesk.search import Hit
 from helpdesk.settings import SlaSection
 from helpdesk.tickets import (
     documents_on_ticket,
@@ -239,4 +240,16 @@ def decision_text(decision: Decision) -> str:
     lines += [f"  {k}: {_cell(v, 100)}" for k, v in decision.fields.items()]
     lines.append("reasons:")
     lines += [f"  - {r}" for r in decision.reasons]
+    return "\n".join(lines)
+
+
+def search_table(hits: Sequence[Hit]) -> str:
+    """What `tickets search` prints: a line per ticket, best first, and what matched."""
+    if not hits:
+        return "Tidak ada tiket yang cocok."
+    lines = []
+    for hit in hits:
+        status = STATUS_NAMES.get(hit.status, hit.status)
+        lines.append(f"{hit.ref}  {hit.kind}  {status}  {hit.requester}  {_cell(hit.subject, 70)}")
+        lines += [f"    {_cell(match, 110)}" for match in hit.matches]
     return "\n".join(lines)

@@ -39,3 +39,47 @@ def test_upgrade_from_the_first_schema_keeps_tickets(db_url: str) -> None:
             text("SELECT ref, subject, sender_known, resolution_note FROM ticket")
         ).one()
     assert tuple(row) == ("HD-2026-00001", "Uji forensik", False, "")  # SQLite says 0
+
+
+def test_the_search_index_is_built_for_the_tickets_and_mail_already_there(
+    db_url: str, tmp_path: Path
+) -> None:
+    from sqlmodel import Session
+
+    from helpdesk.search import search
+
+    engine = create_db_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    raw = b"From: a@b.id\r\nSubject: Uji\r\n\r\nPaket rehabilitasi jembatan Cikampek.\r\n"
+    (tmp_path / "mail").mkdir()
+    (tmp_path / "mail" / "m1.eml").write_bytes(raw)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO ticket (ref, kind, schedule_change, status, requester_name,"
+                " requester_address, subject, kode_tender, complete, missing, fields, reasons,"
+                " holds_credentials, needs_staff, staff_note, sender_known, resolution_note,"
+                " created_at, updated_at)"
+                " VALUES ('HD-2026-00001', 'forensic_test', false, 'new', 'Asep', 'a@b.id',"
+                " 'Uji forensik', '10283561', true, '[]', '{}', '[]', false, false, '', false,"
+                " '', '2026-01-05 01:00:00', '2026-01-05 01:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO inboundmessage (dedup_key, location, ticket_id, sender, subject,"
+                " kind, raw_sha256, raw_path, read_at, answered, error)"
+                " VALUES ('<m1@b.id>', 'INBOX/1/1', 1, 'a@b.id', 'Uji', 'forensic_test', '',"
+                " 'mail/m1.eml', '2026-01-05 01:00:00', false, '')"
+            )
+        )
+
+    migrate(engine, data_dir=tmp_path)
+
+    with Session(engine) as session:
+        assert [hit.ref for hit in search(session, "10283561")] == ["HD-2026-00001"]
+        assert [hit.ref for hit in search(session, "jembatan cikampek")] == ["HD-2026-00001"]

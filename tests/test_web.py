@@ -305,3 +305,21 @@ def test_attachment_downloads_as_a_file_never_as_a_page(web: WebDesk) -> None:
         disposition
     )
     assert client.get("/attachments/99999").status_code == 404
+
+
+def test_the_search_box_finds_a_ticket_by_its_kode_tender(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    assert 'action="/search"' in client.get("/").text  # on every page
+    ticket = web.ticket("HD-2026-00001")
+    page = client.get("/search", params={"q": ticket.kode_tender})
+    assert page.status_code == 200
+    assert 'href="/tickets/HD-2026-00001"' in page.text
+    assert f"[{ticket.kode_tender}]" in page.text
+    assert "Tidak ada tiket yang cocok" in client.get("/search", params={"q": "zzqqxx"}).text
+
+
+def test_search_needs_a_login(web: WebDesk) -> None:
+    assert web.client().get("/search?q=10283561", follow_redirects=False).status_code in (
+        302,
+        303,
+    )

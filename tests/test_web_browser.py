@@ -172,7 +172,18 @@ def test_ask_a_question_from_a_canned_answer_edited_in_the_box(
     page: sync_api.Page, web: WebDesk
 ) -> None:
     log_in(page, "Dedi")
-    page.goto(f"/tickets/{INCOMPLETE}")
+    kode = web.ticket(INCOMPLETE).kode_tender
+    assert kode
+    page.fill("form.search input[name=q]", kode)  # the search box of every page
+    page.click("form.search button")
+    page.wait_for_url("**/search?q=*")
+    assert f"[{kode}]" in page.locator("ol.hits").inner_text()  # the matching word marked
+    shot = os.environ.get("HELPDESK_SEARCH_SCREENSHOT")
+    if shot:
+        page.set_viewport_size({"width": 1400, "height": 700})
+        page.screenshot(path=shot)
+    page.click(f"ol.hits a:has-text('{INCOMPLETE}')")
+    page.wait_for_url(f"**/tickets/{INCOMPLETE}")
     page.select_option("select[name=canned]", "scan_tidak_terbaca")
     page.click("button:has-text('Muat ke kotak jawaban')")
     box = page.locator("#balas textarea[name=text]")

@@ -46,7 +46,10 @@ class CliContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = open_database(self.settings.database_url)
+            settings = self.settings
+            self._engine = open_database(
+                settings.database_url, data_dir=settings.helpdesk.data_dir
+            )
         return self._engine
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
@@ -65,6 +66,23 @@ def tickets_list(ctx: AppContext, /, as_json: bool, **queue: Any) -> None:
             "atau saring dengan --status, --kind, --agency, --assignee).",
             err=as_json,  # the JSON on stdout stays one valid array
         )
+
+
+@tickets.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1, max=200), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def tickets_search(ctx: AppContext, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Find tickets by any word: ref, subject, mail text, sender, agency, kode, file."""
+    from helpdesk.search import search
+
+    with Session(ctx.reader) as session:
+        hits = search(session, " ".join(query), limit=limit)
+    if as_json:
+        echo_json([dataclasses.asdict(hit) for hit in hits])
+    else:
+        click.echo(terminal.search_table(hits))
 
 
 @tickets.command("show")

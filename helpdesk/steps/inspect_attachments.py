@@ -10,6 +10,8 @@ from parsers.documents import documents_in
 from parsers.names import display_path
 from parsers.types import ParsedMessage
 
+TEXT_KEPT = 20_000  # characters of a file's text kept on its verdict (for search)
+
 
 def inspect_attachments(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
     """Fill `decision.attachments`; inline signature images are left out."""
@@ -35,4 +37,5 @@ def _verdict(item: InspectedFile) -> AttachmentVerdict:
         size=item.size,
         content_type=item.content_type,
         container=display_path(item.container) if item.container else None,
+        text=" ".join(" ".join(item.pages).split())[:TEXT_KEPT] if item.valid else "",
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine, select
 
 from helpdesk.act import (
     Act,
@@ -19,11 +20,13 @@ from helpdesk.act import (
     record_ticket,
     store_attachments,
 )
+from helpdesk.database import migrate
 from helpdesk.decision import AttachmentVerdict, Decision
 from helpdesk.domain import AnswerEvent, Kind, TicketStatus
 from helpdesk.mailbox import RawMessage
 from helpdesk.models import AuditEntry, InboundMessage, OutboxAnswer, QuarantineEntry, Ticket
 from helpdesk.pipeline import ACT
+from helpdesk.search import search
 from helpdesk.settings import Settings, settings_from_dict
 from parsers.message import parse_message
 from tests.support.files import pdf
@@ -38,7 +41,7 @@ def session() -> Iterator[Session]:
     engine = create_engine(
         "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
     )
-    SQLModel.metadata.create_all(engine)
+    migrate(engine)  # the real schema, the search index included
     with Session(engine) as session:
         yield session
 
@@ -121,7 +124,7 @@ def test_mail_from_before_the_cut_over_gets_a_ticket_but_no_answer(tmp_path: Pat
         {"helpdesk": {"data_dir": str(tmp_path), "answer_mail_since": "2027-01-01T00:00:00Z"}}
     )
     engine = create_engine("sqlite://", poolclass=StaticPool)
-    SQLModel.metadata.create_all(engine)
+    migrate(engine)
     with Session(engine) as session:
         act = act_on(session, later, mail_bytes("Uji forensik"), forensic())
         for step in ACT:
@@ -157,3 +160,23 @@ def test_a_flagged_message_keeps_its_sender_and_a_quarantine_entry(
     assert inbound.error == "RuntimeError: a bug" and inbound.ticket_id == ticket.id
     entry = session.exec(select(QuarantineEntry)).one()
     assert entry.ticket_id == ticket.id and entry.location == "INBOX/1/9"
+
+
+def test_a_new_ticket_is_found_by_its_mail_and_files(session: Session, settings: Settings) -> None:
+    raw = mail_bytes("Uji forensik 10283561", "Peserta PT Sinar Galuh gagal membuka file.")
+    decision = forensic("forensic_form")
+    decision.attachments[0] = replace(decision.attachments[0], text="FORMULIR UJI FORENSIK")
+    act = act_on(session, settings, raw, decision)
+    for step in ACT:
+        step(act)
+    for words in ("10283561", "sinar galuh", "formulir uji", "budi@dinkes.karawangkab.go.id"):
+        assert [hit.ref for hit in search(session, words)] == ["HD-2026-00001"], words
+
+
+def test_a_flagged_message_is_found_by_its_sender(session: Session, settings: Settings) -> None:
+    raw = mail_bytes("Permohonan reset password")
+    inbox = RawMessage("INBOX", 1, "9", raw, ARRIVED)
+    record_flagged(session, settings, inbox, "mail/y.eml", "key-9", "broken", parse_message(raw))
+    assert [hit.ref for hit in search(session, "budi@dinkes.karawangkab.go.id")] == [
+        "HD-2026-00001"
+    ]
