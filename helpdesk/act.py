@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from helpdesk.answer_limits import answer_refusal, block_address
 from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer, valid_address
@@ -29,11 +29,10 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.registry import find_agency
-from helpdesk.requirements import missing_documents
 from helpdesk.search import add_text, ticket_facts
 from helpdesk.settings import Settings
 from helpdesk.storage import sha256_hex, store_blob
-from helpdesk.tickets import audit, documents_on_ticket, find_ticket, next_ref
+from helpdesk.tickets import audit, find_ticket, next_ref, recount_documents, resent_ticket
 from parsers.dates import parse_deadline
 from parsers.fields import mask_credentials
 from parsers.types import ParsedMessage
@@ -60,6 +59,7 @@ class Act:
     ticket: Ticket | None = None
     answer_event: AnswerEvent | None = None
     joined: bool = False  # the message is a follow-up of an existing ticket
+    resend: bool = False  # ... that repeats its request (no [REF], same kode tender)
 
 
 def record_message(act: Act) -> None:
@@ -100,10 +100,12 @@ def _our_answer(act: Act, message_id: str) -> OutboxAnswer | None:
 
 
 def record_ticket(act: Act) -> None:
-    """Open a new ticket, or join the trusted ticket a follow-up names."""
+    """Open a new ticket, or join the trusted ticket a follow-up names or a resend repeats."""
     if act.decision.automatic:
         return  # never a ticket, never an answer, never a state change
     existing = _trusted_followup_ticket(act)
+    if existing is None and not act.decision.ticket_ref:
+        existing = _resent(act)
     if existing is not None:
         _join(act, existing)
     else:
@@ -383,12 +385,8 @@ def _join(act: Act, ticket: Ticket) -> None:
 
 def _refresh_missing(act: Act, ticket: Ticket) -> None:
     """After a follow-up's attachments are stored: recount the ticket's documents."""
-    was_complete, was_missing = ticket.complete, set(json.loads(ticket.missing))
-    missing = missing_documents(ticket.kind, documents_on_ticket(act.session, ticket))
-    ticket.missing, ticket.complete = json.dumps(missing), not missing
-    if ticket.complete and not was_complete:
-        if ticket.status == TicketStatus.AWAITING_DOCUMENTS:
-            ticket.status = TicketStatus.IN_PROGRESS
+    was_missing = set(json.loads(ticket.missing))
+    if recount_documents(act.session, ticket):
         act.answer_event = AnswerEvent.DOCUMENTS_COMPLETE
         audit(
             act.session,
@@ -397,11 +395,45 @@ def _refresh_missing(act: Act, ticket: Ticket) -> None:
             action="status",
             detail=f"all documents received: {ticket.status}",
         )
-    elif set(missing) < was_missing:
+    elif set(json.loads(ticket.missing)) < was_missing:
         # Progress, but not all: say what is still missing. Only progress is answered, so
         # a robot mailing the ticket again and again gets at most one answer per document.
         act.answer_event = AnswerEvent.INCOMPLETE
+    resend_news = act.answer_event in (None, AnswerEvent.INCOMPLETE)
+    if act.resend and resend_news and not _resend_answered_lately(act, ticket):
+        # Told (at most once a day) that the resend was added, with what is still missing.
+        act.answer_event = AnswerEvent.RESEND_JOINED
     act.session.add(ticket)
+
+
+def _resend_answered_lately(act: Act, ticket: Ticket) -> bool:
+    since = utcnow() - timedelta(hours=24)
+    query = select(OutboxAnswer.id).where(
+        OutboxAnswer.ticket_id == ticket.id,
+        OutboxAnswer.event == AnswerEvent.RESEND_JOINED,
+        col(OutboxAnswer.created_at) >= since,
+    )
+    return act.session.exec(query.limit(1)).first() is not None
+
+
+def _resent(act: Act) -> Ticket | None:
+    """The open ticket this message sends again (same sender, kind and kode tender)."""
+    d = act.decision
+    ticket = resent_ticket(
+        act.session,
+        sender=act.message.sender.address,
+        kind=d.kind,
+        kode_tender=d.fields.get("kode_tender"),
+        for_update=True,
+    )
+    if ticket is not None:
+        d.because(resend_reason(ticket.ref))
+        act.resend = True
+    return ticket
+
+
+def resend_reason(ref: str) -> str:
+    return f"a resend of open ticket {ref} (same sender, kind and kode tender): joined to it"
 
 
 def _trusted_followup_ticket(act: Act) -> Ticket | None:

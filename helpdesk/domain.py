@@ -49,6 +49,7 @@ class AnswerEvent(StrEnum):
     REOPENED = "reopened"
     REQUESTER_NOTICE = "requester_notice"
     STAFF_ALERT = "staff_alert"
+    RESEND_JOINED = "resend_joined"  # a request sent again, added to its open ticket
     STAFF_REPLY = "staff_reply"  # an officer's answer in their own words
     STAFF_QUESTION = "staff_question"  # an officer's question back to the requester
 

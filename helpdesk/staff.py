@@ -1,4 +1,5 @@
-"""What staff do to a ticket: assign, note, reply, ask, escalate, resolve, reject, reopen.
+"""What staff do to a ticket: assign, note, reply, ask, merge, escalate, resolve, reject,
+reopen.
 
 Each action changes the ticket, writes the audit trail and queues the answer the SLA
 requires, all in the caller's transaction: nothing is half done. The ticket is read
@@ -20,10 +21,11 @@ from sqlmodel import Session, col, select
 from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer
 from helpdesk.domain import CLOSED_STATUSES, AnswerEvent, Kind, TicketStatus
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import Agency, InboundMessage, Ticket, utcnow
+from helpdesk.models import Agency, InboundMessage, StoredAttachment, Ticket, utcnow
 from helpdesk.registry import admin_address, find_agency, known_addresses
+from helpdesk.search import move_texts
 from helpdesk.settings import Settings
-from helpdesk.tickets import audit, get_ticket
+from helpdesk.tickets import audit, get_ticket, recount_documents
 from replies.names import FORENSIC_OUTCOMES, status_name
 
 CLOSED = CLOSED_STATUSES
@@ -145,6 +147,53 @@ def _refuse_unanswerable(ticket: Ticket, result: ActionResult) -> None:
             shown=f"{ticket.ref} tidak memiliki alamat pemohon yang dapat dibalas; "
             "tidak ada email yang dikirim.",
         )
+
+
+def merge(session: Session, staff: Staff, ref: str, *, into: str) -> ActionResult:
+    """Move REF's messages and files to ticket `into`, where they count toward its
+    documents ("berkas lengkap" goes out when they complete it), and close REF pointing
+    at it; both histories say so."""
+    source = get_ticket(session, ref, for_update=True)
+    target = get_ticket(session, into.strip(), for_update=True)
+    if source.id == target.id:
+        raise StaffActionError(
+            f"{source.ref} cannot be merged into itself.",
+            shown=f"{source.ref} tidak dapat digabungkan dengan dirinya sendiri.",
+        )
+    if source.status in CLOSED:
+        raise StaffActionError(
+            f"{source.ref} is {source.status}: only an open ticket can be merged.",
+            shown=f"{source.ref} sudah {status_name(source.status).lower()}: hanya tiket yang "
+            "masih terbuka yang dapat digabungkan.",
+        )
+    target = _open_ticket(session, target.ref)
+    moved = _move_contents(session, source, target)
+    source.status, source.resolved_at = TicketStatus.RESOLVED, utcnow()
+    source.linked_ref, source.resolution_note = target.ref, f"digabung ke {target.ref}"
+    target.holds_credentials = target.holds_credentials or source.holds_credentials
+    result = ActionResult(target.ref, target.status)
+    if recount_documents(session, target):
+        result.status = target.status
+        event = AnswerEvent.DOCUMENTS_COMPLETE
+        _answer_requester(session, staff, target, event, {}, result)
+    _save(session, source, staff, "merged", f"into {target.ref}")
+    _save(session, target, staff, "merged", f"{source.ref} joined: {moved}")
+    return result
+
+
+def _move_contents(session: Session, source: Ticket, target: Ticket) -> str:
+    """Give `source`'s messages, files and search texts to `target`: "2 messages, 3 files"."""
+    counts = []
+    for model, what in ((InboundMessage, "messages"), (StoredAttachment, "files")):
+        rows = session.exec(select(model).where(model.ticket_id == source.id)).all()
+        for row in rows:
+            row.ticket_id = target.id
+            session.add(row)
+        counts.append(f"{len(rows)} {what}")
+    assert source.id is not None and target.id is not None
+    move_texts(session, from_ticket=source.id, to_ticket=target.id)
+    session.flush()
+    return ", ".join(counts)
 
 
 def escalate(session: Session, staff: Staff, ref: str, *, note: str = "") -> ActionResult:

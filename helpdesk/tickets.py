@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from helpdesk.domain import OPEN_STATUSES
+from helpdesk.domain import OPEN_STATUSES, TicketStatus
 from helpdesk.errors import TicketNotFoundError
 from helpdesk.models import (
     Agency,
@@ -27,6 +27,7 @@ from helpdesk.models import (
     Ticket,
     utcnow,
 )
+from helpdesk.requirements import missing_documents
 from helpdesk.settings import SlaSection
 
 _Query = TypeVar("_Query", bound=SelectOfScalar[Any])  # select(Ticket), select(count) ...
@@ -90,6 +91,48 @@ def find_ticket(session: Session, ref: str, *, for_update: bool = False) -> Tick
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.exec(query).first()
+
+
+def resent_ticket(
+    session: Session, *, sender: str, kind: str, kode_tender: str | None, for_update: bool = False
+) -> Ticket | None:
+    """The open ticket a message resends: the same sender, kind and kode tender (the
+    newest, when several match), or None; a message without a kode tender resends nothing."""
+    if not sender or not kode_tender:
+        return None
+    query = (
+        select(Ticket)
+        .where(
+            Ticket.requester_address == sender,
+            Ticket.kind == kind,
+            Ticket.kode_tender == kode_tender,
+            col(Ticket.status).in_(OPEN_STATUSES),
+        )
+        .order_by(col(Ticket.id).desc())
+        .limit(1)
+    )
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.exec(query).first()
+
+
+def likely_duplicates(session: Session, ticket: Ticket, *, days: int = 30) -> Sequence[Ticket]:
+    """Other tickets with the same kode tender from the same sender or agency, created
+    within `days` of this one: what staff may want to merge."""
+    if not ticket.kode_tender:
+        return []
+    near = timedelta(days=days)
+    same_source = [col(Ticket.requester_address) == ticket.requester_address]
+    if ticket.agency_id is not None:
+        same_source.append(col(Ticket.agency_id) == ticket.agency_id)
+    query = select(Ticket).where(
+        col(Ticket.id) != ticket.id,
+        col(Ticket.kode_tender) == ticket.kode_tender,
+        or_(*same_source),
+        col(Ticket.created_at) >= ticket.created_at - near,
+        col(Ticket.created_at) <= ticket.created_at + near,
+    )
+    return session.exec(query.order_by(col(Ticket.id)).limit(20)).all()
 
 
 def seen_message(session: Session, dedup_key: str) -> InboundMessage | None:
@@ -206,6 +249,20 @@ def documents_on_ticket(session: Session, ticket: Ticket) -> set[str]:
         if attachment.problem is None:
             present.update(json.loads(attachment.documents))
     return present
+
+
+def recount_documents(session: Session, ticket: Ticket) -> bool:
+    """Count the ticket's documents again (after files joined it); True when that made it
+    complete, and then a ticket that waited for documents is in progress."""
+    was_complete = ticket.complete
+    missing = missing_documents(ticket.kind, documents_on_ticket(session, ticket))
+    ticket.missing, ticket.complete = json.dumps(missing), not missing
+    session.add(ticket)
+    if ticket.complete and not was_complete:
+        if ticket.status == TicketStatus.AWAITING_DOCUMENTS:
+            ticket.status = TicketStatus.IN_PROGRESS
+        return True
+    return False
 
 
 def ticket_summary(ticket: Ticket) -> dict[str, object]:

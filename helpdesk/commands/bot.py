@@ -11,6 +11,7 @@ import click
 
 from helpdesk import terminal
 from helpdesk.commands.context import AppContext, CliContext, pass_cli
+from helpdesk.decision import Decision
 
 
 @click.command()
@@ -48,11 +49,33 @@ def check(ctx: CliContext, message: Path, as_json: bool) -> None:
     from helpdesk.pipeline import check_bytes
 
     settings = ctx.settings_or_defaults()
-    decision = check_bytes(message.read_bytes(), settings)
+    raw = message.read_bytes()
+    decision = check_bytes(raw, settings)
+    if ctx.has_settings_file() and not decision.automatic and not decision.ticket_ref:
+        _note_resend(ctx, raw, decision)
     if as_json:
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(terminal.decision_text(decision))
+
+
+def _note_resend(ctx: CliContext, raw: bytes, decision: Decision) -> None:
+    """With a database to look in: whether the bot would join this to an open ticket."""
+    from sqlmodel import Session
+
+    from helpdesk.act import resend_reason
+    from helpdesk.tickets import resent_ticket
+    from parsers.message import parse_message
+
+    url = ctx.settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return  # no tickets yet: nothing to resend, and check creates no database
+    sender = parse_message(raw).sender.address
+    kode = decision.fields.get("kode_tender")
+    with Session(ctx.reader) as session:
+        ticket = resent_ticket(session, sender=sender, kind=decision.kind, kode_tender=kode)
+    if ticket is not None:
+        decision.because(resend_reason(ticket.ref))
 
 
 @click.command()

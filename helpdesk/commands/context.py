@@ -60,11 +60,12 @@ class CliContext:
             self._reader = create_db_engine(self.settings.database_url, read_only=True)
         return self._reader
 
+    def has_settings_file(self) -> bool:
+        return bool(self.settings_path) or Path("settings.toml").exists()
+
     def settings_or_defaults(self) -> Settings:
         """Read-only commands work without a settings file, on built-in defaults."""
-        if self.settings_path or Path("settings.toml").exists():
-            return self.settings
-        return Settings()
+        return self.settings if self.has_settings_file() else Settings()
 
 
 pass_cli = click.make_pass_decorator(CliContext)

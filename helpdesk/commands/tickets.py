@@ -246,6 +246,16 @@ def tickets_canned() -> None:
         click.echo(f"{canned.name:<24} {canned.title}")
 
 
+@tickets.command("merge")
+@click.argument("ref")
+@click.option("--into", "into", required=True, metavar="OTHER", help="The ticket REF joins.")
+@by_option
+@click.pass_obj
+def tickets_merge(ctx: AppContext, ref: str, into: str, staff_name: str) -> None:
+    """Join REF's messages and files to OTHER and close REF pointing at it."""
+    _act(ctx, staff.merge, ref, into=into, staff_name=staff_name)
+
+
 @tickets.command("escalate")
 @click.argument("ref")
 @click.option("--note", default="", help="Told to the Pokja with the escalation notice.")

@@ -49,6 +49,7 @@ ACTION_NAMES = {
     "note": "Catatan internal",
     "reply": "Balas pemohon",
     "ask": "Tanya pemohon",
+    "merge": "Gabungkan ke tiket lain",
     "escalate": "Teruskan ke LKPP/BSSN",
     "resolve": "Selesaikan",
     "reject": "Tolak",
@@ -62,6 +63,7 @@ _FIELDS = {
     "note": ("text",),
     "reply": ("text",),
     "ask": ("text",),
+    "merge": ("into",),
     "escalate": ("note",),
     "resolve": ("outcome", "note"),
     "reject": ("reason",),
@@ -111,6 +113,7 @@ def _perform(session: Session, who: Staff, plan: Plan, files: tuple[Path, ...]) 
         "note": lambda: staff.add_note(session, who, plan.ref, a["text"]),
         "reply": lambda: staff.reply(session, who, plan.ref, text=a["text"], attach=files),
         "ask": lambda: staff.ask(session, who, plan.ref, text=a["text"], attach=files),
+        "merge": lambda: staff.merge(session, who, plan.ref, into=a["into"]),
         "escalate": lambda: staff.escalate(session, who, plan.ref, note=a["note"]),
         "resolve": lambda: staff.resolve(
             session, who, plan.ref, outcome=a["outcome"] or None, note=a["note"], attach=files

@@ -20,7 +20,7 @@ from helpdesk.models import InboundMessage, StoredAttachment, Ticket
 from helpdesk.settings import Settings
 from helpdesk.storage import read_blob
 from helpdesk.terminal import ticket_detail
-from helpdesk.tickets import find_ticket, ticket_attachments, ticket_messages
+from helpdesk.tickets import find_ticket, likely_duplicates, ticket_attachments, ticket_messages
 from helpdesk.web.core import now, render, require, state
 from parsers.fields import mask_credentials
 from parsers.message import parse_message
@@ -102,6 +102,10 @@ def page_context(
         "closed": detail["status"] in CLOSED_STATUSES,
         "error": error,
         "flash": flash,
+        "duplicates": [
+            {"ref": other.ref, "subject": other.subject, "status": other.status}
+            for other in likely_duplicates(session, ticket)
+        ],
         "canned": canned_answers(),
         "canned_chosen": canned,
         "reply_text": reply_text,

@@ -1,0 +1,104 @@
+"""A request sent again joins its open ticket; staff merge what the bot could not know
+belongs together. Through real Dovecot, aiosmtpd and the CLI, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.support.bot import Bot, sample, with_headers
+from tests.support.servers import ImapAccount, SmtpRecorder
+
+pytestmark = pytest.mark.servers
+MINUTES_MISSING = "02-forensic-minutes-missing.eml"  # Rina, kode tender 10311877
+WITH_MINUTES = "01-forensic-complete-xlsx-pdf-rhs.eml"
+
+
+@pytest.fixture
+def bot(
+    tmp_path: Path,
+    imap_account: ImapAccount,
+    smtp_server: SmtpRecorder,
+    sent_mail: list[EmailMessage],
+    db_url: str,
+) -> Bot:
+    made = Bot(tmp_path, imap_account, smtp_server)
+    made.write_settings(database_url=db_url)
+    return made
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return " ".join(str(body.get_content()).split())  # type: ignore[attr-defined]
+
+
+def test_a_resend_joins_its_open_ticket_and_says_so(
+    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+) -> None:
+    request = sample(MINUTES_MISSING)
+    imap_account.append(request)
+    bot.run_once()
+    [ticket] = bot.tickets()
+    resend = with_headers(request, Message_ID="<kirim-ulang-1@karawangkab.go.id>")
+    path = bot.folder / "resend.eml"
+    path.write_bytes(resend)
+    checked = json.loads(bot.run("check", str(path), "--json").stdout)
+    assert any(f"a resend of open ticket {ticket['ref']}" in r for r in checked["reasons"])
+
+    imap_account.append(resend)
+    bot.run_once()
+
+    assert [t["ref"] for t in bot.tickets()] == [ticket["ref"]]  # no second ticket
+    shown = bot.show(ticket["ref"])
+    assert len(shown["messages"]) == 2
+    assert "followup" in [entry["action"] for entry in shown["audit"]]
+    answer = sent_mail[-1]
+    assert len(sent_mail) == 2 and f"[{ticket['ref']}]" in str(answer["Subject"])
+    words = text_of(answer)
+    assert "pengiriman ulang" in words and "tidak dibuat tiket baru" in words
+    assert "Berita Acara Uji Forensik" in words  # and what is still missing
+
+    again = with_headers(request, Message_ID="<kirim-ulang-2@karawangkab.go.id>")
+    imap_account.append(again)
+    bot.run_once()
+    assert len(sent_mail) == 2  # told once a day, not for every copy
+
+
+def test_merge_moves_the_documents_and_completes_the_other_ticket(
+    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+) -> None:
+    imap_account.append(sample(MINUTES_MISSING))
+    colleague = with_headers(
+        sample(WITH_MINUTES),
+        From="Sekretaris Pokja 1 <sekretaris.pokja1@karawangkab.go.id>",
+        Subject="BA uji forensik pokja 1",
+    )
+    imap_account.append(colleague)
+    bot.run_once()
+    by_sender = {t["requester"]: t for t in bot.tickets()}
+    waiting = by_sender["pokja1.ukpbj@karawangkab.go.id"]
+    extra = by_sender["sekretaris.pokja1@karawangkab.go.id"]
+    assert waiting["missing"] == ["forensic_minutes"]
+    answered = len(sent_mail)
+
+    merged = bot.run("tickets", "merge", extra["ref"], "--into", waiting["ref"], "--by", "Dedi")
+    assert waiting["ref"] in merged.stdout
+
+    target, closed = bot.show(waiting["ref"]), bot.show(extra["ref"])
+    assert target["complete"] and target["missing"] == [] and target["status"] == "in_progress"
+    assert len(target["messages"]) == 2
+    assert closed["status"] == "resolved" and closed["linked_ref"] == waiting["ref"]
+    assert ("Dedi", "merged") in [(e["by"], e["action"]) for e in target["audit"]]
+    assert ("Dedi", "merged") in [(e["by"], e["action"]) for e in closed["audit"]]
+    [complete] = sent_mail[answered:]
+    assert str(complete["To"]).endswith("<pokja1.ukpbj@karawangkab.go.id>")
+    assert "berkas lengkap" in text_of(complete)
+    found = json.loads(bot.run("tickets", "search", "Karya Mandiri", "--json").stdout)
+    assert waiting["ref"] in [hit["ref"] for hit in found]  # the moved mail's words too
+
+    refused = bot.run("tickets", "merge", waiting["ref"], "--into", waiting["ref"], check=False)
+    assert refused.returncode == 1 and "itself" in refused.stderr
