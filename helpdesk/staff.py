@@ -18,10 +18,18 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from helpdesk.accounts import list_accounts
 from helpdesk.answers import OutgoingFile, Recipient, Thread, queue_ticket_answer
 from helpdesk.domain import CLOSED_STATUSES, AnswerEvent, Kind, TicketStatus
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import Agency, InboundMessage, StoredAttachment, Ticket, utcnow
+from helpdesk.models import (
+    Agency,
+    InboundMessage,
+    StaffAccount,
+    StoredAttachment,
+    Ticket,
+    utcnow,
+)
 from helpdesk.registry import admin_address, find_agency, known_addresses
 from helpdesk.search import move_texts
 from helpdesk.settings import Settings
@@ -67,12 +75,28 @@ class Staff:
 
 
 def assign(session: Session, staff: Staff, ref: str, assignee: str) -> ActionResult:
+    """Give the ticket to an officer with an account (the name matched case-insensitively)."""
     ticket = _open_ticket(session, ref)
-    ticket.assignee = assignee.strip()[:100]
+    officer = officer_named(session, assignee)
+    ticket.assignee = officer.name
     if ticket.status == TicketStatus.NEW:
         ticket.status = TicketStatus.IN_PROGRESS
     _save(session, ticket, staff, "assigned", f"to {ticket.assignee}")
     return ActionResult(ticket.ref, ticket.status)
+
+
+def officer_named(session: Session, name: str) -> StaffAccount:
+    """The active staff account called `name` in any case, or StaffActionError naming them."""
+    wanted = " ".join(name.split()).casefold()
+    accounts = [a for a in list_accounts(session) if not a.disabled]
+    for account in accounts:
+        if account.name.casefold() == wanted:
+            return account
+    names = ", ".join(a.name for a in accounts) or "none yet (add one: helpdesk staff add NAME)"
+    raise StaffActionError(
+        f"No active staff account {name.strip()!r}; one of: {names}.",
+        shown=f"Tidak ada akun petugas aktif bernama {name.strip()!r}.",
+    )
 
 
 def add_note(session: Session, staff: Staff, ref: str, text: str) -> ActionResult:

@@ -225,3 +225,54 @@ def test_a_refused_answer_keeps_what_the_officer_typed(web: WebDesk) -> None:
 def test_a_reply_with_an_unknown_canned_answer_says_so(web: WebDesk) -> None:
     page = web.logged_in("Dedi").get(f"/tickets/{FORENSIC}?canned=tidak_ada")
     assert "tidak ditemukan" in page.text
+
+
+def test_assignment_chooses_a_staff_account_in_any_case(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    assert '<option selected>Dedi</option>' in client.get(f"/tickets/{FORENSIC}").text
+    confirm(client, FORENSIC, preview(client, FORENSIC, "assign", assignee="dEDI").text)
+    assert web.ticket(FORENSIC).assignee == "Dedi"  # the account's own spelling
+    refused = preview(client, FORENSIC, "assign", assignee="Siapa Saja")
+    assert refused.status_code == 400 and "Tidak ada akun petugas aktif" in refused.text
+    assert web.ticket(FORENSIC).assignee == "Dedi"
+
+
+def bulk(client: Any, action: str, refs: list[str], **form: str) -> Any:
+    token = csrf_of(client.get("/").text)
+    data = {"csrf_token": token, "refs": refs, **form}
+    return client.post(f"/bulk/{action}", data=data)
+
+
+def test_bulk_assign_three_tickets_after_a_preview(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    web.account("Rina")
+    refs = [FORENSIC, SCHEDULE, INCOMPLETE]
+    page = bulk(client, "assign", refs, assignee="rina")
+    assert page.status_code == 200 and "Belum ada yang diubah" in page.text
+    assert all(web.ticket(ref).assignee is None for ref in refs)  # nothing yet
+    plan = re.search(r'name="plan" value="([^"]+)"', page.text)
+    assert plan
+    done = client.post("/bulk/confirm", data={"csrf_token": csrf_of(page.text), "plan": plan[1]})
+    assert done.status_code == 303
+    assert [web.ticket(ref).assignee for ref in refs] == ["Rina", "Rina", "Rina"]
+    assert "3 tiket" in client.get("/").text
+    mine = web.logged_in("Rina").get("/", params={"assignee": "Rina"}).text
+    assert all(ref in mine for ref in refs) and "Tiket saya" in mine
+
+
+def test_bulk_close_tells_each_requester_the_reason(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = bulk(client, "close", [FORENSIC, INCOMPLETE], reason="Permohonan ganda, sudah ditangani.")
+    assert "2 jawaban akan dikirim" in page.text and "Permohonan ganda" in page.text
+    plan = re.search(r'name="plan" value="([^"]+)"', page.text)
+    assert plan
+    client.post("/bulk/confirm", data={"csrf_token": csrf_of(page.text), "plan": plan[1]})
+    assert {web.ticket(FORENSIC).status, web.ticket(INCOMPLETE).status} == {"rejected"}
+    assert "Permohonan ganda, sudah ditangani." in answer_text(web.desk.answers()[-1])
+
+
+def test_bulk_close_needs_a_reason_and_changes_nothing_without_one(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = bulk(client, "close", [FORENSIC, INCOMPLETE], reason="")
+    assert page.status_code == 400 and "alasan" in page.text.lower()
+    assert web.ticket(FORENSIC).status != "rejected"

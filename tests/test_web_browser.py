@@ -202,3 +202,38 @@ def test_ask_a_question_from_a_canned_answer_edited_in_the_box(
     page.wait_for_url(f"**/tickets/{INCOMPLETE}")
     assert "Menunggu Jawaban Pemohon" in page.locator("dl.facts").inner_text()
     assert web.ticket(INCOMPLETE).status == "awaiting_requester"
+
+
+def test_bulk_assign_three_then_merge_two(page: sync_api.Page, web: WebDesk) -> None:
+    web.account("Rina")
+    three = [
+        web.ref_of("Reset Password Administrator Agency Dinas Kesehatan"),
+        web.ref_of("Penggantian Admin Agency DLH"),
+        web.ref_of("Bergabung LPSE"),
+    ]
+    log_in(page, "Dedi")
+    page.click("ul.counts >> text=Semua")
+    for ref in three:
+        page.check(f"input[name=refs][value='{ref}']")
+    page.select_option("select[name=assignee]", "Rina")
+    shot = os.environ.get("HELPDESK_QUEUE_SCREENSHOT")
+    if shot:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.screenshot(path=shot)
+    page.click("button:has-text('Pratinjau penugasan')")
+    assert "Ditugaskan ke: Rina" in page.locator("main").inner_text()
+    assert all(web.ticket(ref).assignee is None for ref in three)  # nothing done yet
+    page.click("button:has-text('Simpan')")
+    page.wait_for_url("**/")
+    assert "3 tiket" in page.locator("p.notice").inner_text()
+    assert [web.ticket(ref).assignee for ref in three] == ["Rina", "Rina", "Rina"]
+
+    source, target = web.ref_of("Data SPSE Dinas Kesehatan"), three[0]
+    page.goto(f"/tickets/{source}")
+    page.fill("form[action$='/merge'] input[name=into]", target)
+    page.click("button:has-text('Pratinjau penggabungan')")
+    page.click("form.confirm button")
+    page.wait_for_url(f"**/tickets/{source}")
+    assert "Selesai" in page.locator("dl.facts").inner_text()
+    assert target in page.locator("dl.facts").inner_text()  # "Terkait": where it went
+    assert web.ticket(source).linked_ref == target

@@ -139,7 +139,7 @@ def _act(ctx: AppContext, action: Callable[..., ActionResult], *args: Any, **kwa
 @by_option
 @click.pass_obj
 def tickets_assign(ctx: AppContext, ref: str, assignee: str, staff_name: str) -> None:
-    """Give ticket REF to staff member ASSIGNEE."""
+    """Give ticket REF to ASSIGNEE, a staff account (`helpdesk staff list`), in any case."""
     _act(ctx, staff.assign, ref, assignee, staff_name=staff_name)
 
 

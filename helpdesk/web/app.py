@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from helpdesk.database import create_db_engine
 from helpdesk.message_ids import load_secret
 from helpdesk.settings import Settings
-from helpdesk.web import actions, admin, auth, queue, search, ticket
+from helpdesk.web import actions, admin, auth, bulk, queue, search, ticket
 from helpdesk.web.core import LoginRequired, WebState, make_templates, render
 from helpdesk.web.security import SecurityHeaders, load_web_secret
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings, engine: Engine, *, reader: Engine | None = No
             *ticket.ROUTES,
             *actions.ROUTES,
             *search.ROUTES,
+            *bulk.ROUTES,
             *admin.ROUTES,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],

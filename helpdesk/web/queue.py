@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from helpdesk.accounts import list_accounts
 from helpdesk.domain import Kind
 from helpdesk.models import STATUSES, Ticket
 from helpdesk.requirements import KINDS
@@ -110,13 +111,14 @@ def _link(queue: QueueFilter, **changes: Any) -> str:
 
 
 def queue_view(request: Request) -> Response:
-    require(request)
+    officer = require(request)
     web = state(request)
     queue, page, moment = filter_from(request), _page_number(request), now()
     with Session(web.reader) as session:
         tickets, total = queue_page(session, queue, page=page, sla=web.settings.sla, moment=moment)
         rows = queue_rows(session, tickets, sla=web.settings.sla, now=moment)
         counts = status_counts(session)
+        officers = [a.name for a in list_accounts(session) if not a.disabled]
     for row, ticket in zip(rows, tickets, strict=True):
         row["deadline_at"] = ticket.deadline
         row["created"] = ticket.created_at
@@ -135,6 +137,9 @@ def queue_view(request: Request) -> Response:
         "all_link": _link(queue, status=None),
         "prev_link": _link(queue, page=page - 1) if page > 1 else "",
         "next_link": _link(queue, page=page + 1) if page < pages else "",
+        "mine_link": _link(QueueFilter(), assignee=officer.name),
+        "officers": officers,
+        "flash": request.session.pop("flash", ""),
     }
     return render(request, "queue.html", context)
 

@@ -73,12 +73,12 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def checked_form(request: Request) -> FormData:
+async def checked_form(request: Request, *, max_fields: int = 50) -> FormData:
     """The POSTed form, after its CSRF token matched the session's; 403 otherwise.
 
     Every POST handler reads its form through here: there is no other way in.
     """
-    form = await request.form(max_files=10, max_fields=50, max_part_size=MAX_FORM_PART)
+    form = await request.form(max_files=10, max_fields=max_fields, max_part_size=MAX_FORM_PART)
     sent = form.get(CSRF_FIELD)
     expected = request.session.get("csrf")
     if (

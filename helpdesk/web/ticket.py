@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from helpdesk.accounts import list_accounts
 from helpdesk.domain import CLOSED_STATUSES
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket
@@ -106,6 +107,7 @@ def page_context(
             {"ref": other.ref, "subject": other.subject, "status": other.status}
             for other in likely_duplicates(session, ticket)
         ],
+        "officers": [a.name for a in list_accounts(session) if not a.disabled],
         "canned": canned_answers(),
         "canned_chosen": canned,
         "reply_text": reply_text,
