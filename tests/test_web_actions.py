@@ -262,7 +262,8 @@ def test_bulk_assign_three_tickets_after_a_preview(web: WebDesk) -> None:
 
 def test_bulk_close_tells_each_requester_the_reason(web: WebDesk) -> None:
     client = web.logged_in("Dedi")
-    page = bulk(client, "close", [FORENSIC, INCOMPLETE], reason="Permohonan ganda, sudah ditangani.")
+    reason = "Permohonan ganda, sudah ditangani."
+    page = bulk(client, "close", [FORENSIC, INCOMPLETE], reason=reason)
     assert "2 jawaban akan dikirim" in page.text and "Permohonan ganda" in page.text
     plan = re.search(r'name="plan" value="([^"]+)"', page.text)
     assert plan
