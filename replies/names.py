@@ -86,6 +86,40 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "nama_peserta": "Nama Peserta",
 }
 
+# What happened to a ticket (its history), as staff read it on the pages.
+HISTORY_NAMES: Final[dict[str, str]] = {
+    "created": "dibuat",
+    "followup": "pesan lanjutan",
+    "status": "status berubah",
+    "bounced": "email gagal terkirim",
+    "not_answered": "tidak dijawab",
+    "assigned": "ditugaskan",
+    "note": "catatan internal",
+    "replied": "dibalas petugas",
+    "asked": "ditanyakan ke pemohon",
+    "merged": "digabungkan",
+    "escalated": "diteruskan ke LKPP",
+    "resolved": "diselesaikan",
+    "rejected": "ditolak",
+    "reopened": "dibuka kembali",
+}
+
+# Why an answer went out (AnswerEvent), as staff read it.
+ANSWER_NAMES: Final[dict[str, str]] = {
+    "acknowledged": "tanda terima",
+    "incomplete": "berkas belum lengkap",
+    "rejected": "penolakan",
+    "documents_complete": "berkas lengkap",
+    "resend_joined": "kiriman ulang digabung",
+    "escalated": "diteruskan ke LKPP",
+    "resolved": "hasil penyelesaian",
+    "reopened": "dibuka kembali",
+    "requester_notice": "pemberitahuan ke pemohon",
+    "staff_alert": "peringatan untuk petugas",
+    "staff_reply": "balasan petugas",
+    "staff_question": "pertanyaan petugas",
+}
+
 UNKNOWN_KIND: Final = "Permintaan Layanan Helpdesk LPSE"
 UNKNOWN_PROBLEM: Final = "berkas tidak dapat kami terima"
 UNKNOWN_OUTCOME: Final = "uji forensik telah selesai dilaksanakan"
@@ -120,6 +154,16 @@ def problem_name(code: str | None) -> str:
 def status_name(status: str) -> str:
     """Indonesian name of a ticket status: "awaiting_documents" -> "Menunggu Kelengkapan"."""
     return STATUS_NAMES.get(status, status.replace("_", " ").capitalize())
+
+
+def history_name(action: str) -> str:
+    """A history line's action in Indonesian: "followup" -> "pesan lanjutan"."""
+    return HISTORY_NAMES.get(action, action.replace("_", " "))
+
+
+def answer_name(event: str) -> str:
+    """Why an answer went out, in Indonesian: "incomplete" -> "berkas belum lengkap"."""
+    return ANSWER_NAMES.get(event, event.replace("_", " "))
 
 
 def outcome_name(outcome: str | None) -> str:

@@ -268,7 +268,7 @@ def test_ticket_page_shows_checklist_verdicts_fields_reasons_thread_and_history(
     assert "✘ Berita Acara Uji Forensik" in page and "✔ Formulir Permintaan Uji Forensik" in page
     assert "kode_tender" in page and "Alasan keputusan bot" in page
     assert "Percakapan" in page and "Yth." in page  # the mail's own text
-    assert "created" in page and "Riwayat" in page
+    assert "dibuat" in page and "Riwayat" in page  # the history, in Indonesian (issue 12)
 
 
 def test_unknown_ticket_is_404(web: WebDesk) -> None:
@@ -323,3 +323,12 @@ def test_search_needs_a_login(web: WebDesk) -> None:
         302,
         303,
     )
+
+
+def test_the_ticket_page_speaks_indonesian_in_wib_and_chooses_no_outcome(web: WebDesk) -> None:
+    page = web.logged_in("Dedi").get("/tickets/HD-2026-00001").text
+    history = page[page.index("<h2>Riwayat</h2>") :]
+    assert re.search(r"<td>\d\d-\d\d-\d{4} \d\d:\d\d</td><td>bot</td><td>dibuat</td>", history)
+    assert "Waktu (WIB)" in history and "UTC" not in history
+    assert "<td>tanda terima</td>" in page or "<td>berkas belum lengkap</td>" in page
+    assert '<option value="" selected disabled>' in page  # the officer must pick the outcome

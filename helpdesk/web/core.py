@@ -18,7 +18,14 @@ from helpdesk.accounts import find_account, password_stamp
 from helpdesk.export import to_wib
 from helpdesk.settings import Settings
 from helpdesk.web.security import CSRF_FIELD, csrf_token
-from replies.names import document_name, kind_name, problem_name, status_name
+from replies.names import (
+    answer_name,
+    document_name,
+    history_name,
+    kind_name,
+    problem_name,
+    status_name,
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,11 @@ def state(request: Request) -> WebState:
     return web
 
 
-def wib(moment: datetime | None, with_time: bool = True) -> str:
-    """A moment as staff read it: WIB, day first ("03-11-2026 14:05")."""
+def wib(moment: datetime | str | None, with_time: bool = True) -> str:
+    """A moment as staff read it: WIB, day first ("03-11-2026 14:05"); an ISO string (as
+    the ticket's JSON has them, "2026-11-03T07:05:00Z") is read first."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     local = to_wib(moment)
     if local is None:
         return "-"
@@ -75,6 +85,8 @@ def make_templates() -> Environment:
         "wib": wib,
         "status_name": status_name,
         "kind_name": kind_name,
+        "history_name": history_name,
+        "answer_name": answer_name,
         "document_name": document_name,
         "problem_name": problem_name,
     }
