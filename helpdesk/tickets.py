@@ -116,6 +116,22 @@ def resent_ticket(
     return session.exec(query).first()
 
 
+def related_tickets(
+    session: Session, ticket: Ticket, *, limit: int = 10
+) -> dict[str, list[Ticket]]:
+    """The requester's and the agency's other tickets, newest first:
+    {"requester": [...], "agency": [...]} (a ticket of both is listed under the requester)."""
+    def newest(condition: ColumnElement[bool]) -> list[Ticket]:
+        query = select(Ticket).where(condition, col(Ticket.id) != ticket.id)
+        return list(session.exec(query.order_by(col(Ticket.id).desc()).limit(limit)).all())
+
+    address = ticket.requester_address
+    mine = newest(col(Ticket.requester_address) == address) if address else []
+    seen = {t.id for t in mine}
+    agency = newest(col(Ticket.agency_id) == ticket.agency_id) if ticket.agency_id else []
+    return {"requester": mine, "agency": [t for t in agency if t.id not in seen]}
+
+
 def likely_duplicates(session: Session, ticket: Ticket, *, days: int = 30) -> Sequence[Ticket]:
     """Other tickets with the same kode tender from the same sender or agency, created
     within `days` of this one: what staff may want to merge."""

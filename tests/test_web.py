@@ -14,6 +14,7 @@ from helpdesk.models import StaffAccount, Ticket, utcnow
 from helpdesk.tickets import QueueFilter, list_tickets
 from helpdesk.web.queue import PAGE_SIZE, queue_page
 from helpdesk.web.security import SECURITY_HEADERS
+from tests.support.messages import mail_bytes
 from tests.support.web_desk import HOSTILE, PASSWORD, WebDesk, csrf_of, login
 
 FORENSIC, SCHEDULE, INCOMPLETE, HOSTILE_REF = (f"HD-2026-0000{n}" for n in range(1, 5))
@@ -332,3 +333,27 @@ def test_the_ticket_page_speaks_indonesian_in_wib_and_chooses_no_outcome(web: We
     assert "Waktu (WIB)" in history and "UTC" not in history
     assert "<td>tanda terima</td>" in page or "<td>berkas belum lengkap</td>" in page
     assert '<option value="" selected disabled>' in page  # the officer must pick the outcome
+
+
+def test_the_ticket_page_shows_each_answers_text_other_tickets_and_colleagues(
+    web: WebDesk,
+) -> None:
+    web.account("Rina")
+    dedi, rina = web.logged_in("Dedi"), web.logged_in("Rina")
+    page = dedi.get("/tickets/HD-2026-00001").text
+    assert "<summary>Isi jawaban" in page and "Yth." in page.split("<summary>Isi jawaban")[1]
+    assert "juga dibuka oleh" not in page  # nobody else yet
+    seen_by_rina = rina.get("/tickets/HD-2026-00001").text
+    assert "Tiket ini juga dibuka oleh Dedi" in seen_by_rina
+
+    requester = web.ticket("HD-2026-00001").requester_address
+    question = mail_bytes("Pertanyaan lain", "Mohon info jadwal bimtek.", sender=f"A <{requester}>")
+    web.receive(question)
+    again = dedi.get("/tickets/HD-2026-00001").text
+    other = [t.ref for t in web_tickets(web) if t.requester_address == requester][-1]
+    assert "Tiket lain dari pemohon ini" in again and f'href="/tickets/{other}"' in again
+
+
+def web_tickets(web: WebDesk) -> list[Ticket]:
+    with Session(web.engine) as session:
+        return list(session.exec(select(Ticket).order_by(Ticket.id)).all())  # type: ignore[arg-type]

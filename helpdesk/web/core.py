@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,30 @@ from replies.names import (
 )
 
 
+class TicketViewers:
+    """Who opened which ticket lately, so an officer sees that a colleague is on it too.
+
+    Kept in this web process (one `helpdesk web`): a second process keeps its own."""
+
+    WINDOW = 300.0  # seconds a view counts as "just now"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, dict[str, float]] = {}
+
+    def opened(self, ref: str, officer: str, *, now: float | None = None) -> list[str]:
+        """Note that `officer` opened `ref`; the others who did within WINDOW seconds."""
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            views = self._seen.setdefault(ref, {})
+            for name, at in list(views.items()):
+                if moment - at > self.WINDOW:
+                    del views[name]
+            others = sorted(name for name in views if name != officer)
+            views[officer] = moment
+            return others
+
+
 @dataclass(frozen=True)
 class WebState:
     """Built once by create_app and kept on app.state.web."""
@@ -38,6 +63,7 @@ class WebState:
     templates: Environment
     secret_key: str  # signs session cookies and action previews
     message_secret: bytes  # signs our Message-IDs (helpdesk.message_ids.load_secret)
+    viewers: TicketViewers = field(default_factory=TicketViewers)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,14 @@ from helpdesk.models import InboundMessage, StoredAttachment, Ticket
 from helpdesk.settings import Settings
 from helpdesk.storage import read_blob
 from helpdesk.terminal import ticket_detail
-from helpdesk.tickets import find_ticket, likely_duplicates, ticket_attachments, ticket_messages
+from helpdesk.tickets import (
+    find_ticket,
+    likely_duplicates,
+    related_tickets,
+    ticket_answers,
+    ticket_attachments,
+    ticket_messages,
+)
 from helpdesk.web.core import now, render, require, state
 from parsers.fields import mask_credentials
 from parsers.message import parse_message
@@ -97,7 +104,13 @@ def page_context(
     """Everything ticket.html shows; `reply_text` fills the answer box (a canned answer
     loaded, or what the officer typed before a refusal)."""
     detail = ticket_context(session, settings, ticket)
+    related = related_tickets(session, ticket)
     return {
+        "related": {
+            key: [{"ref": t.ref, "subject": t.subject, "status": t.status} for t in found]
+            for key, found in related.items()
+        },
+        "answer_texts": _answer_texts(session, ticket),
         "t": detail,
         "outcomes": FORENSIC_OUTCOMES,
         "closed": detail["status"] in CLOSED_STATUSES,
@@ -110,12 +123,27 @@ def page_context(
         "officers": [a.name for a in list_accounts(session) if not a.disabled],
         "canned": canned_answers(),
         "canned_chosen": canned,
+        "colleagues": [],  # who else opened it lately: the page view fills it in
         "reply_text": reply_text,
     }
 
 
+def _answer_texts(session: Session, ticket: Ticket) -> list[dict[str, Any]]:
+    """Each answer as the requester reads it: its text and the files sent with it."""
+    shown = []
+    for answer in ticket_answers(session, ticket):
+        try:
+            parsed = parse_message(answer.raw)
+        except HelpdeskError:
+            shown.append({"body": "(jawaban tidak dapat dibaca)", "files": []})
+            continue
+        files = [a.filename for a in parsed.attachments]
+        shown.append({"body": parsed.body_text[:MAX_BODY_CHARS], "files": files})
+    return shown
+
+
 def ticket_view(request: Request) -> Response:
-    require(request)
+    officer = require(request)
     web = state(request)
     ref = request.path_params["ref"]
     canned = request.query_params.get("canned", "")
@@ -131,6 +159,7 @@ def ticket_view(request: Request) -> Response:
             reply_text=text,
             canned=canned,
         )
+    context["colleagues"] = web.viewers.opened(context["t"]["ref"], officer.name)
     return render(request, "ticket.html", context)
 
 
