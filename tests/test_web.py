@@ -341,7 +341,7 @@ def test_the_ticket_page_shows_each_answers_text_other_tickets_and_colleagues(
     web.account("Rina")
     dedi, rina = web.logged_in("Dedi"), web.logged_in("Rina")
     page = dedi.get("/tickets/HD-2026-00001").text
-    assert "<summary>Isi jawaban" in page and "Yth." in page.split("<summary>Isi jawaban")[1]
+    assert "<summary>Isi jawaban 1" in page and "Yth." in page.split("<summary>Isi jawaban")[1]
     assert "juga dibuka oleh" not in page  # nobody else yet
     seen_by_rina = rina.get("/tickets/HD-2026-00001").text
     assert "Tiket ini juga dibuka oleh Dedi" in seen_by_rina

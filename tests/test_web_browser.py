@@ -237,3 +237,28 @@ def test_bulk_assign_three_then_merge_two(page: sync_api.Page, web: WebDesk) -> 
     assert "Selesai" in page.locator("dl.facts").inner_text()
     assert target in page.locator("dl.facts").inner_text()  # "Terkait": where it went
     assert web.ticket(source).linked_ref == target
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_queue_and_ticket_fit_a_phone_and_a_desktop(
+    page: sync_api.Page, web: WebDesk, width: int
+) -> None:
+    log_in(page, "Dedi")
+    page.set_viewport_size({"width": width, "height": 900})
+    overflow = "document.documentElement.scrollWidth - window.innerWidth"
+    for path in ("/", f"/tickets/{INCOMPLETE}", "/search?q=forensik"):
+        page.goto(path)
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect()"
+            ".right > window.innerWidth + 1).slice(-5).map(e => e.tagName + '.' + e.className"
+            " + ' ' + (e.textContent || '').slice(0, 40))"
+        )
+        assert page.evaluate(overflow) <= 0, f"{path} scrolls sideways at {width} px: {wide}"
+        shots = os.environ.get("HELPDESK_WIDTH_SCREENSHOTS")
+        if shots:
+            name = path.strip("/").replace("/", "-").split("?")[0] or "queue"
+            page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+    page.goto("/")
+    if width >= 1400:  # the whole queue table, every column, on a desktop
+        edge = "document.querySelector('table.queue').getBoundingClientRect().right"
+        assert page.evaluate(edge) <= width
