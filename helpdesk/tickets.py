@@ -168,6 +168,7 @@ class QueueFilter:
     assignee: str | None = None
     overdue: bool = False
     limit: int | None = None
+    open_only: bool = False  # without a status: leave out resolved and rejected tickets
 
 
 def overdue_condition(sla: SlaSection, now: datetime) -> ColumnElement[bool]:
@@ -211,6 +212,8 @@ def matching(
         )
     if queue.overdue:
         query = query.where(overdue_condition(sla or SlaSection(), now or utcnow()))
+    if queue.open_only and not queue.status:
+        query = query.where(col(Ticket.status).in_(OPEN_STATUSES))
     return query
 
 

@@ -357,3 +357,25 @@ def test_the_ticket_page_shows_each_answers_text_other_tickets_and_colleagues(
 def web_tickets(web: WebDesk) -> list[Ticket]:
     with Session(web.engine) as session:
         return list(session.exec(select(Ticket).order_by(Ticket.id)).all())  # type: ignore[arg-type]
+
+
+def test_closed_tickets_wait_behind_a_tick_and_the_counts_follow_the_filters(
+    web: WebDesk,
+) -> None:
+    with Session(web.engine) as session:
+        ticket = session.exec(select(Ticket).where(Ticket.ref == INCOMPLETE)).one()
+        ticket.status = "rejected"
+        session.add(ticket)
+        session.commit()
+    client = web.logged_in("Dedi")
+    page = client.get("/").text
+    assert f'href="/tickets/{INCOMPLETE}"' not in page  # closed: not in the daily queue
+    assert "Ditolak <b>1</b>" in page  # but counted, one click away
+    assert f'href="/tickets/{INCOMPLETE}"' in client.get("/", params={"closed": "1"}).text
+    assert f'href="/tickets/{INCOMPLETE}"' in client.get("/", params={"status": "rejected"}).text
+    with Session(web.engine) as session:
+        kinds = [t.kind for t in session.exec(select(Ticket)).all() if t.status != "rejected"]
+    problems = client.get("/", params={"kind": "problem_report"}).text
+    wanted = kinds.count("problem_report")
+    assert 0 < wanted < len(kinds)
+    assert f"Semua <b>{wanted}</b>" in problems  # the counts are of that kind only

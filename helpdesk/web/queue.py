@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from helpdesk.accounts import list_accounts
-from helpdesk.domain import Kind
+from helpdesk.domain import OPEN_STATUSES, Kind
 from helpdesk.models import STATUSES, Ticket
 from helpdesk.requirements import KINDS
 from helpdesk.settings import SlaSection
@@ -72,9 +73,14 @@ def queue_page(
     return [by_id[i] for i in ids], total
 
 
-def status_counts(session: Session) -> dict[str, int]:
-    """Tickets per status, in one GROUP BY on the status index: {"new": 12, ...}."""
-    rows = session.exec(select(Ticket.status, func.count()).group_by(col(Ticket.status))).all()
+def status_counts(
+    session: Session, queue: QueueFilter, *, sla: SlaSection, moment: datetime
+) -> dict[str, int]:
+    """Tickets per status among those the other filters let through, in one GROUP BY:
+    {"new": 12, ...}."""
+    others = replace(queue, status=None, open_only=False, limit=None)
+    query = matching(select(Ticket.status), others, sla, moment).add_columns(func.count())
+    rows = session.execute(query.group_by(col(Ticket.status))).all()
     counts = dict.fromkeys(STATUSES, 0)
     counts.update({status: int(count) for status, count in rows})
     return counts
@@ -90,6 +96,7 @@ def filter_from(request: Request) -> QueueFilter:
         agency=(params.get("agency") or "").strip()[:100] or None,
         assignee=(params.get("assignee") or "").strip()[:100] or None,
         overdue=params.get("overdue") == "1",
+        open_only=params.get("closed") != "1",  # closed tickets only when asked for
     )
 
 
@@ -105,6 +112,7 @@ def _link(queue: QueueFilter, **changes: Any) -> str:
         "agency": queue.agency,
         "assignee": queue.assignee,
         "overdue": "1" if queue.overdue else None,
+        "closed": None if queue.open_only else "1",
     } | changes
     query = urlencode({k: v for k, v in values.items() if v})
     return "/?" + query if query else "/"
@@ -117,7 +125,7 @@ def queue_view(request: Request) -> Response:
     with Session(web.reader) as session:
         tickets, total = queue_page(session, queue, page=page, sla=web.settings.sla, moment=moment)
         rows = queue_rows(session, tickets, sla=web.settings.sla, now=moment)
-        counts = status_counts(session)
+        counts = status_counts(session, queue, sla=web.settings.sla, moment=moment)
         officers = [a.name for a in list_accounts(session) if not a.disabled]
     for row, ticket in zip(rows, tickets, strict=True):
         row["deadline_at"] = ticket.deadline
@@ -131,6 +139,7 @@ def queue_view(request: Request) -> Response:
         "page": page,
         "pages": pages,
         "counts": counts,
+        "open_total": sum(n for s, n in counts.items() if s in OPEN_STATUSES),
         "statuses": STATUSES,
         "kinds": [k for k in KINDS if k != Kind.AUTOMATIC],
         "status_links": {s: _link(queue, status=s) for s in STATUSES},
