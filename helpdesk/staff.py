@@ -120,16 +120,9 @@ def reply(
     from then on; any other status stays (a closed ticket may still be answered).
     """
     ticket = get_ticket(session, ref, for_update=True)
-    words = _officer_text(text)
-    files = tuple(_outgoing_file(path) for path in attach)
     if ticket.status in (TicketStatus.NEW, TicketStatus.AWAITING_REQUESTER):
         ticket.status = TicketStatus.IN_PROGRESS
-    result = ActionResult(ticket.ref, ticket.status)
-    extra = _extra(text=words, attached_files=_names(files))
-    _answer_requester(session, staff, ticket, AnswerEvent.STAFF_REPLY, extra, result, files)
-    _refuse_unanswerable(ticket, result)
-    _save(session, ticket, staff, "replied", words)
-    return result
+    return _officer_answer(session, staff, ticket, AnswerEvent.STAFF_REPLY, text, attach)
 
 
 def ask(
@@ -138,15 +131,43 @@ def ask(
     """Ask the requester something back; the ticket waits for their answer (its reply
     brings it back to in progress)."""
     ticket = _open_ticket(session, ref)
+    ticket.status = TicketStatus.AWAITING_REQUESTER
+    return _officer_answer(session, staff, ticket, AnswerEvent.STAFF_QUESTION, text, attach)
+
+
+def _officer_answer(
+    session: Session,
+    staff: Staff,
+    ticket: Ticket,
+    event: AnswerEvent,
+    text: str,
+    attach: tuple[Path, ...],
+) -> ActionResult:
+    """Queue the officer's own words (and files) to the requester; written to the history."""
     words = _officer_text(text)
     files = tuple(_outgoing_file(path) for path in attach)
-    ticket.status = TicketStatus.AWAITING_REQUESTER
     result = ActionResult(ticket.ref, ticket.status)
     extra = _extra(text=words, attached_files=_names(files))
-    _answer_requester(session, staff, ticket, AnswerEvent.STAFF_QUESTION, extra, result, files)
+    _answer_requester(session, staff, ticket, event, extra, result, files)
     _refuse_unanswerable(ticket, result)
-    _save(session, ticket, staff, "asked", words)
+    action = "asked" if event == AnswerEvent.STAFF_QUESTION else "replied"
+    _save(session, ticket, staff, action, words)
     return result
+
+
+def canned_answer(settings: Settings, ticket: Ticket, name: str) -> str:
+    """Canned answer `name` filled in with the ticket's data, for the officer to edit;
+    UnknownCannedAnswerError when there is none of that name."""
+    from replies.canned import render_canned
+
+    return render_canned(
+        name,
+        ticket_ref=ticket.ref,
+        kind=ticket.kind,
+        requester_name=ticket.requester_name,
+        fields=json.loads(ticket.fields),
+        helpdesk_name=settings.helpdesk.name,
+    )
 
 
 def _officer_text(text: str) -> str:

@@ -181,3 +181,18 @@ def make_bot(
         return bot
 
     return make
+
+
+@pytest.fixture
+def db_bot(
+    tmp_path: Path,
+    imap_account: ImapAccount,
+    smtp_server: SmtpRecorder,
+    sent_mail: list[EmailMessage],
+    db_url: str,
+) -> Bot:
+    """A bot on the test IMAP account and SMTP server, its tickets in `db_url`: the same
+    test on SQLite and on PostgreSQL."""
+    made = Bot(tmp_path, imap_account, smtp_server)
+    made.write_settings(database_url=db_url)
+    return made

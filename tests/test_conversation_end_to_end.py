@@ -9,23 +9,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.bot import Bot, sample, with_headers
-from tests.support.servers import ImapAccount, SmtpRecorder
+from tests.support.servers import ImapAccount
 
 pytestmark = pytest.mark.servers
 REQUEST = "02-forensic-minutes-missing.eml"
 
 
 @pytest.fixture
-def bot(
-    tmp_path: Path,
-    imap_account: ImapAccount,
-    smtp_server: SmtpRecorder,
-    sent_mail: list[EmailMessage],
-    db_url: str,
-) -> Bot:
-    made = Bot(tmp_path, imap_account, smtp_server)
-    made.write_settings(database_url=db_url)
-    return made
+def bot(db_bot: Bot) -> Bot:
+    return db_bot
 
 
 def text_of(message: EmailMessage) -> str:

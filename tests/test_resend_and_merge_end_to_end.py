@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 
 from tests.support.bot import Bot, sample, with_headers
-from tests.support.servers import ImapAccount, SmtpRecorder
+from tests.support.servers import ImapAccount
 
 pytestmark = pytest.mark.servers
 MINUTES_MISSING = "02-forensic-minutes-missing.eml"  # Rina, kode tender 10311877
@@ -18,16 +17,8 @@ WITH_MINUTES = "01-forensic-complete-xlsx-pdf-rhs.eml"
 
 
 @pytest.fixture
-def bot(
-    tmp_path: Path,
-    imap_account: ImapAccount,
-    smtp_server: SmtpRecorder,
-    sent_mail: list[EmailMessage],
-    db_url: str,
-) -> Bot:
-    made = Bot(tmp_path, imap_account, smtp_server)
-    made.write_settings(database_url=db_url)
-    return made
+def bot(db_bot: Bot) -> Bot:
+    return db_bot
 
 
 def text_of(message: EmailMessage) -> str:

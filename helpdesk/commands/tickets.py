@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -189,52 +188,44 @@ def _answer_text(ctx: AppContext, ref: str, text: str | None, canned: str | None
         text = sys.stdin.read()
     if canned is None:
         return text or ""
-    from replies.canned import UnknownCannedAnswerError, render_canned
+    from replies.canned import UnknownCannedAnswerError
 
     with Session(ctx.reader) as session:
         ticket = get_ticket(session, ref)
         try:
-            snippet = render_canned(
-                canned,
-                ticket_ref=ticket.ref,
-                kind=ticket.kind,
-                requester_name=ticket.requester_name,
-                fields=json.loads(ticket.fields),
-                helpdesk_name=ctx.settings.helpdesk.name,
-            )
+            snippet = staff.canned_answer(ctx.settings, ticket, canned)
         except UnknownCannedAnswerError as exc:
             raise click.BadParameter(str(exc), param_hint="--canned") from None
     return f"{snippet}\n\n{text}" if text else snippet
 
 
-@tickets.command("reply")
-@_answer_options
-def tickets_reply(
-    ctx: AppContext,
-    ref: str,
-    text: str | None,
-    canned: str | None,
-    attach: tuple[Path, ...],
-    staff_name: str,
-) -> None:
-    """Answer the requester of REF in your own words (threaded, from the outbox)."""
-    words = _answer_text(ctx, ref, text, canned)
-    _act(ctx, staff.reply, ref, text=words, attach=attach, staff_name=staff_name)
+def _answer_command(name: str, action: Callable[..., ActionResult], doc: str) -> None:
+    """`tickets reply` and `tickets ask`: the officer's words, then `action` sends them."""
+
+    @tickets.command(name, help=doc)
+    @_answer_options
+    def command(
+        ctx: AppContext,
+        ref: str,
+        text: str | None,
+        canned: str | None,
+        attach: tuple[Path, ...],
+        staff_name: str,
+    ) -> None:
+        words = _answer_text(ctx, ref, text, canned)
+        _act(ctx, action, ref, text=words, attach=attach, staff_name=staff_name)
 
 
-@tickets.command("ask")
-@_answer_options
-def tickets_ask(
-    ctx: AppContext,
-    ref: str,
-    text: str | None,
-    canned: str | None,
-    attach: tuple[Path, ...],
-    staff_name: str,
-) -> None:
-    """Ask the requester of REF something back; REF then awaits their answer."""
-    words = _answer_text(ctx, ref, text, canned)
-    _act(ctx, staff.ask, ref, text=words, attach=attach, staff_name=staff_name)
+_answer_command(
+    "reply",
+    staff.reply,
+    "Answer the requester of REF in your own words (threaded, from the outbox).",
+)
+_answer_command(
+    "ask",
+    staff.ask,
+    "Ask the requester of REF something back; REF then awaits their answer.",
+)
 
 
 @tickets.command("canned")

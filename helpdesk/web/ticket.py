@@ -19,6 +19,7 @@ from helpdesk.domain import CLOSED_STATUSES
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import InboundMessage, StoredAttachment, Ticket
 from helpdesk.settings import Settings
+from helpdesk.staff import canned_answer
 from helpdesk.storage import read_blob
 from helpdesk.terminal import ticket_detail
 from helpdesk.tickets import (
@@ -32,7 +33,7 @@ from helpdesk.tickets import (
 from helpdesk.web.core import now, render, require, state
 from parsers.fields import mask_credentials
 from parsers.message import parse_message
-from replies.canned import UnknownCannedAnswerError, canned_answers, render_canned
+from replies.canned import UnknownCannedAnswerError, canned_answers
 from replies.names import FORENSIC_OUTCOMES
 
 MAX_BODY_CHARS = 20_000
@@ -166,14 +167,7 @@ def ticket_view(request: Request) -> Response:
 def _canned_text(settings: Settings, ticket: Ticket, name: str) -> tuple[str, str]:
     """(the canned answer filled in for `ticket`, "") or ("", why not, in Indonesian)."""
     try:
-        text = render_canned(
-            name,
-            ticket_ref=ticket.ref,
-            kind=ticket.kind,
-            requester_name=ticket.requester_name,
-            fields=json.loads(ticket.fields),
-            helpdesk_name=settings.helpdesk.name,
-        )
+        text = canned_answer(settings, ticket, name)
     except UnknownCannedAnswerError:
         return "", f"Jawaban siap pakai {name[:60]!r} tidak ditemukan."
     return text, ""
