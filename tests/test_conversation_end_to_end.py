@@ -8,22 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.bot import Bot, sample, with_headers
+from tests.support.bot import Bot, plain_text, sample, with_headers
 from tests.support.servers import ImapAccount
 
 pytestmark = pytest.mark.servers
 REQUEST = "02-forensic-minutes-missing.eml"
 
 
-@pytest.fixture
-def bot(db_bot: Bot) -> Bot:
-    return db_bot
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content()).replace("\r\n", "\n")  # type: ignore[attr-defined]
+text_of = plain_text
 
 
 def header(message: EmailMessage, name: str) -> str:
@@ -31,17 +23,17 @@ def header(message: EmailMessage, name: str) -> str:
 
 
 def test_ask_then_the_requesters_answer_then_a_reply_stay_in_one_thread(
-    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage], tmp_path: Path
+    db_bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage], tmp_path: Path
 ) -> None:
     request = sample(REQUEST)
     imap_account.append(request)
-    bot.run_once()
-    [ticket] = bot.tickets()
+    db_bot.run_once()
+    [ticket] = db_bot.tickets()
     ref = ticket["ref"]
     request_id = header(sent_mail[0], "In-Reply-To")  # the bot answered the request first
 
-    asked = bot.run("tickets", "ask", ref, "--text", "Mohon kirimkan BA yang sudah ditandatangani.",
-                    "--by", "Dedi")
+    question_text = "Mohon kirimkan BA yang sudah ditandatangani."
+    asked = db_bot.run("tickets", "ask", ref, "--text", question_text, "--by", "Dedi")
     assert "awaiting_requester" in asked.stdout
     question = sent_mail[1]
     assert header(question, "Subject").startswith(f"[{ref}]")
@@ -52,7 +44,7 @@ def test_ask_then_the_requesters_answer_then_a_reply_stay_in_one_thread(
     assert words.startswith("Yth. Bapak/Ibu")
     assert "Mohon kirimkan BA yang sudah ditandatangani." in words
     assert "Menunggu Jawaban Pemohon" in words and "Hormat kami" in words
-    assert bot.show(ref)["status"] == "awaiting_requester"
+    assert db_bot.show(ref)["status"] == "awaiting_requester"
 
     answer = with_headers(
         request,
@@ -62,15 +54,15 @@ def test_ask_then_the_requesters_answer_then_a_reply_stay_in_one_thread(
         References=header(question, "Message-ID"),
     )
     imap_account.append(answer)
-    bot.run_once()
-    shown = bot.show(ref)
+    db_bot.run_once()
+    shown = db_bot.show(ref)
     assert shown["status"] == "in_progress"
     assert len(shown["messages"]) == 2  # the requester's answer is on the ticket
     assert len(sent_mail) == 2  # and the bot did not answer it by itself
 
     letter = tmp_path / "Surat Balasan.pdf"
     letter.write_bytes(b"%PDF-1.4\n% surat balasan\n")
-    replied = bot.run(
+    replied = db_bot.run(
         "tickets", "reply", ref, "--text", "-", "--attach", str(letter), "--by", "Dedi",
         stdin="Terima kasih, berkas sudah kami terima\ndan sedang kami proses.\n",
     )
@@ -79,19 +71,19 @@ def test_ask_then_the_requesters_answer_then_a_reply_stay_in_one_thread(
     assert header(reply, "In-Reply-To") == "<jawaban-pokja-1@mail.gmail.com>"
     assert "Terima kasih, berkas sudah kami terima\ndan sedang kami proses." in text_of(reply)
     assert [part.get_filename() for part in reply.iter_attachments()] == ["Surat Balasan.pdf"]
-    history = [(entry["by"], entry["action"]) for entry in bot.show(ref)["audit"]]
+    history = [(entry["by"], entry["action"]) for entry in db_bot.show(ref)["audit"]]
     assert ("Dedi", "asked") in history and ("Dedi", "replied") in history
 
 
 def test_a_canned_answer_is_filled_in_for_the_ticket(
-    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+    db_bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
 ) -> None:
     imap_account.append(sample(REQUEST))
-    bot.run_once()
-    [ticket] = bot.tickets()
-    listed = bot.run("tickets", "canned").stdout
+    db_bot.run_once()
+    [ticket] = db_bot.tickets()
+    listed = db_bot.run("tickets", "canned").stdout
     assert "cara_uji_forensik" in listed
-    bot.run("tickets", "reply", ticket["ref"], "--canned", "scan_tidak_terbaca", "--by", "Dedi")
+    db_bot.run("tickets", "reply", ticket["ref"], "--canned", "scan_tidak_terbaca", "--by", "Dedi")
     assert "hasil pindaian yang lebih jelas" in text_of(sent_mail[-1]).replace("\n", " ")
-    refused = bot.run("tickets", "reply", ticket["ref"], "--canned", "tidak_ada", check=False)
+    refused = db_bot.run("tickets", "reply", ticket["ref"], "--canned", "tidak_ada", check=False)
     assert refused.returncode == 2 and "scan_tidak_terbaca" in refused.stderr

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.support.bot import Bot, sample, with_headers
+from tests.support.bot import Bot, plain_text, sample, with_headers
 from tests.support.servers import ImapAccount
 
 pytestmark = pytest.mark.servers
@@ -16,35 +16,28 @@ MINUTES_MISSING = "02-forensic-minutes-missing.eml"  # Rina, kode tender 1031187
 WITH_MINUTES = "01-forensic-complete-xlsx-pdf-rhs.eml"
 
 
-@pytest.fixture
-def bot(db_bot: Bot) -> Bot:
-    return db_bot
-
-
 def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return " ".join(str(body.get_content()).split())  # type: ignore[attr-defined]
+    return " ".join(plain_text(message).split())
 
 
 def test_a_resend_joins_its_open_ticket_and_says_so(
-    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+    db_bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
 ) -> None:
     request = sample(MINUTES_MISSING)
     imap_account.append(request)
-    bot.run_once()
-    [ticket] = bot.tickets()
+    db_bot.run_once()
+    [ticket] = db_bot.tickets()
     resend = with_headers(request, Message_ID="<kirim-ulang-1@karawangkab.go.id>")
-    path = bot.folder / "resend.eml"
+    path = db_bot.folder / "resend.eml"
     path.write_bytes(resend)
-    checked = json.loads(bot.run("check", str(path), "--json").stdout)
+    checked = json.loads(db_bot.run("check", str(path), "--json").stdout)
     assert any(f"a resend of open ticket {ticket['ref']}" in r for r in checked["reasons"])
 
     imap_account.append(resend)
-    bot.run_once()
+    db_bot.run_once()
 
-    assert [t["ref"] for t in bot.tickets()] == [ticket["ref"]]  # no second ticket
-    shown = bot.show(ticket["ref"])
+    assert [t["ref"] for t in db_bot.tickets()] == [ticket["ref"]]  # no second ticket
+    shown = db_bot.show(ticket["ref"])
     assert len(shown["messages"]) == 2
     assert "followup" in [entry["action"] for entry in shown["audit"]]
     answer = sent_mail[-1]
@@ -55,12 +48,12 @@ def test_a_resend_joins_its_open_ticket_and_says_so(
 
     again = with_headers(request, Message_ID="<kirim-ulang-2@karawangkab.go.id>")
     imap_account.append(again)
-    bot.run_once()
+    db_bot.run_once()
     assert len(sent_mail) == 2  # told once a day, not for every copy
 
 
 def test_merge_moves_the_documents_and_completes_the_other_ticket(
-    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+    db_bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
 ) -> None:
     imap_account.append(sample(MINUTES_MISSING))
     colleague = with_headers(
@@ -69,17 +62,17 @@ def test_merge_moves_the_documents_and_completes_the_other_ticket(
         Subject="BA uji forensik pokja 1",
     )
     imap_account.append(colleague)
-    bot.run_once()
-    by_sender = {t["requester"]: t for t in bot.tickets()}
+    db_bot.run_once()
+    by_sender = {t["requester"]: t for t in db_bot.tickets()}
     waiting = by_sender["pokja1.ukpbj@karawangkab.go.id"]
     extra = by_sender["sekretaris.pokja1@karawangkab.go.id"]
     assert waiting["missing"] == ["forensic_minutes"]
     answered = len(sent_mail)
 
-    merged = bot.run("tickets", "merge", extra["ref"], "--into", waiting["ref"], "--by", "Dedi")
+    merged = db_bot.run("tickets", "merge", extra["ref"], "--into", waiting["ref"], "--by", "Dedi")
     assert waiting["ref"] in merged.stdout
 
-    target, closed = bot.show(waiting["ref"]), bot.show(extra["ref"])
+    target, closed = db_bot.show(waiting["ref"]), db_bot.show(extra["ref"])
     assert target["complete"] and target["missing"] == [] and target["status"] == "in_progress"
     assert len(target["messages"]) == 2
     assert closed["status"] == "resolved" and closed["linked_ref"] == waiting["ref"]
@@ -88,8 +81,8 @@ def test_merge_moves_the_documents_and_completes_the_other_ticket(
     [complete] = sent_mail[answered:]
     assert str(complete["To"]).endswith("<pokja1.ukpbj@karawangkab.go.id>")
     assert "berkas lengkap" in text_of(complete)
-    found = json.loads(bot.run("tickets", "search", "Karya Mandiri", "--json").stdout)
+    found = json.loads(db_bot.run("tickets", "search", "Karya Mandiri", "--json").stdout)
     assert waiting["ref"] in [hit["ref"] for hit in found]  # the moved mail's words too
 
-    refused = bot.run("tickets", "merge", waiting["ref"], "--into", waiting["ref"], check=False)
+    refused = db_bot.run("tickets", "merge", waiting["ref"], "--into", waiting["ref"], check=False)
     assert refused.returncode == 1 and "itself" in refused.stderr

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +219,10 @@ def with_headers(raw: bytes, **headers: str) -> bytes:
             kept.append(line)
         lines = kept if replaced else [*kept, new]
     return b"\r\n".join(lines) + sep + body
+
+
+def plain_text(message: EmailMessage) -> str:
+    """The text part of a received answer, with its lines as \\n."""
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")  # type: ignore[attr-defined]
