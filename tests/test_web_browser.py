@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from openpyxl import load_workbook
 
-from tests.support.bot import sample
+from tests.support.bot import sample, with_headers
 from tests.support.web_desk import HOSTILE, HOSTILE_FILE, PASSWORD, WebDesk, copy_seeded, seed
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -202,6 +202,19 @@ def test_ask_a_question_from_a_canned_answer_edited_in_the_box(
     page.wait_for_url(f"**/tickets/{INCOMPLETE}")
     assert "Menunggu Jawaban Pemohon" in page.locator("dl.facts").inner_text()
     assert web.ticket(INCOMPLETE).status == "awaiting_requester"
+
+    question = web.desk.answers()[-1]  # the requester answers the question
+    answer = with_headers(
+        sample("03-forensic-terlampir-no-attachment.eml"),
+        From=str(question["To"]),
+        Subject=f"Re: {question['Subject']}",
+        Message_ID="<jawaban-browser-1@karawangkab.go.id>",
+        In_Reply_To=str(question["Message-ID"]),
+    )
+    web.receive(answer)
+    page.reload()
+    assert "Diproses" in page.locator("dl.facts").inner_text()
+    assert len(page.locator("article.message").all()) == 2
 
 
 def test_bulk_assign_three_then_merge_two(page: sync_api.Page, web: WebDesk) -> None:
