@@ -10,6 +10,8 @@ ceilings take a per-address advisory lock (helpdesk.answer_limits.take_turn_for)
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `tickets list` read while a run writes; busy_timeout makes two
     # concurrent runs wait for each other instead of failing.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    _use_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the database to WAL, unless it is in WAL already (a file's mode stays).
+
+    Changing the mode needs the database to itself, and SQLite refuses at once, without
+    waiting, while another process holds it: two workers starting together on a new
+    database, one migrating it. So an existing WAL database is left as it is, and the
+    switch of a new one is tried again for a while.
+    """
+    for pause in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 0.0):
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or not pause:
+                raise
+            time.sleep(pause)
 
 
 def _begin_immediate(conn: Any) -> None:
