@@ -60,12 +60,14 @@ class Act:
     answer_event: AnswerEvent | None = None
     joined: bool = False  # the message is a follow-up of an existing ticket
     resend: bool = False  # ... that repeats its request (no [REF], same kode tender)
+    owner: str = ""  # the worker storing it (helpdesk.attempts.worker_identity)
 
 
 def record_message(act: Act) -> None:
     """Store the message row; its unique dedup_key makes a second copy fail to commit."""
     act.inbound = message_row(act.raw, act.raw_path, act.dedup_key, act.message)
     act.inbound.kind = act.decision.kind
+    act.inbound.owner = act.owner
     act.inbound.received_at = _as_utc(act.raw.internal_date)
     act.session.add(act.inbound)
     act.session.flush()
@@ -263,6 +265,8 @@ def record_flagged(
     dedup_key: str,
     reason: str,
     message: ParsedMessage | None,
+    *,
+    owner: str = "",
 ) -> Ticket:
     """The rows of a message staff must handle: the message with its error, a ticket
     that says so, and a quarantine entry for `helpdesk quarantine replay`."""
@@ -270,6 +274,7 @@ def record_flagged(
     # normal message, so two workers cannot deadlock on the pair.
     inbound = message_row(raw, raw_path, dedup_key, message)
     inbound.error = reason[:1000]
+    inbound.owner = owner
     session.add(inbound)
     session.flush()
     ticket = new_ticket(

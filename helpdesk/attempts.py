@@ -16,7 +16,7 @@ import os
 import secrets
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -70,6 +70,20 @@ class Tries:
         except SQLAlchemyError as exc:
             raise_if_transient(exc)
             raise
+
+    def theirs_to_mark(self, dedup_key: str) -> bool:
+        """Whether another worker stored this message less than LEASE ago and is alive:
+        then it marks the message on the server, and we leave it alone."""
+        try:
+            with Session(self.engine) as session:
+                row = seen_message(session, dedup_key)
+        except SQLAlchemyError as exc:
+            raise_if_transient(exc)
+            raise
+        if row is None or not row.owner or _same_process(row.owner, self.owner):
+            return False  # ours: this process handles its messages one at a time
+        read_at = row.read_at if row.read_at.tzinfo else row.read_at.replace(tzinfo=UTC)
+        return utcnow() - read_at < LEASE and _owner_alive(row.owner)
 
     def begin(self, dedup_key: str, location: str) -> Attempt | None:
         """Count a try and hold the message; None when another live worker holds it."""
@@ -155,6 +169,11 @@ def release_attempt(engine: Engine, dedup_key: str) -> None:
 def end_attempts(session: Session, dedup_key: str) -> None:
     """The message is committed (ticket or flag): forget its tries, in the caller's transaction."""
     session.exec(delete(MessageAttempt).where(col(MessageAttempt.dedup_key) == dedup_key))
+
+
+def _same_process(owner: str, other: str) -> bool:
+    """Whether two worker identities are of one process ("host:pid:token")."""
+    return owner.rsplit(":", 1)[0] == other.rsplit(":", 1)[0]
 
 
 def _lease_runs(until: datetime | None, now: datetime) -> bool:

@@ -102,6 +102,7 @@ class InboundMessage(SQLModel, table=True):
     read_at: datetime = Field(default_factory=utcnow)
     answered: bool = False
     error: str = ""  # set when parsing or a step failed
+    owner: str = ""  # the worker that stored it ("host:pid:token"): it marks it on the server
 
 
 class StoredAttachment(SQLModel, table=True):

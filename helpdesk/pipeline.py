@@ -182,7 +182,7 @@ class Pipeline:
         if message is None:  # a verdict on the bytes: trying again cannot help
             return self.flag_for_staff(raw, prepared.problem or "the message cannot be parsed")
         if self.tries.seen(key):
-            return Outcome.DUPLICATE
+            return self._duplicate(raw, key)
         attempt = self.tries.begin(key, raw.location)
         if attempt is None:
             log.info("message %s is being handled by another worker", raw.location)
@@ -193,6 +193,14 @@ class Pipeline:
             problem = prepared.problem or "a step failed"
             return self._failed(raw, message, key, attempt, problem, prepared.trace)
         return self._act(raw, message, prepared.decision, key, attempt)
+
+    def _duplicate(self, raw: RawMessage, dedup_key: str) -> Outcome:
+        """A message stored before: marked by us, unless a live worker stored it just now
+        and marks it itself (two MOVEs of one message at once can leave two copies)."""
+        if self.tries.theirs_to_mark(dedup_key):
+            log.info("message %s is marked by the worker that stored it", raw.location)
+            return Outcome.RETRY
+        return Outcome.DUPLICATE
 
     def settle(self, mailbox: Mailbox, raw: RawMessage, outcome: Outcome) -> None:
         """What becomes of the message on the server, once its outcome is committed."""
@@ -218,6 +226,7 @@ class Pipeline:
                 act = Act(
                     session, self.settings, self.secret, raw, raw_path, dedup_key, message, decision
                 )
+                act.owner = self.owner
                 for step in self.act_steps:
                     step(act)
                 end_attempts(session, dedup_key)
@@ -227,7 +236,7 @@ class Pipeline:
                 # Another worker committed the same message between our check and commit.
                 log.info("message %s was stored by another worker", raw.location)
                 self.tries.forget(dedup_key)
-                return Outcome.DUPLICATE
+                return self._duplicate(raw, dedup_key)
             return self.flag_for_staff(raw, f"IntegrityError: {exc}", dedup_key=dedup_key)
         except Exception as exc:  # a step broke: try again later, the run goes on
             if is_transient_error(exc):
@@ -282,7 +291,7 @@ class Pipeline:
                 if seen_message(session, key) is not None:
                     return Outcome.DUPLICATE
                 ticket = record_flagged(
-                    session, self.settings, raw, raw_path, key, reason, message
+                    session, self.settings, raw, raw_path, key, reason, message, owner=self.owner
                 )
                 end_attempts(session, key)
                 if alert and self.settings.helpdesk.staff_address:

@@ -3,8 +3,10 @@ cut-over, and messages that break a step (flagged, then replayed)."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from sqlmodel import Session, select
 
 from helpdesk import pipeline
 from helpdesk.errors import DatabaseUnavailableError
-from helpdesk.models import Agency, InboundMessage, QuarantineEntry, Ticket
+from helpdesk.models import Agency, InboundMessage, QuarantineEntry, Ticket, utcnow
 from helpdesk.replay import replay_entry
 from helpdesk.settings import Settings
 from helpdesk.terminal import quarantine_table
@@ -206,3 +208,49 @@ def test_database_outage_mid_message_leaves_it_unmarked_for_a_later_run(
     desk.run_once()  # the database is back
     assert len(desk.tickets()) == 1
     assert len(desk.answers()) == 1
+
+
+def _stored_by(desk: Helpdesk, owner: str, *, minutes_ago: float = 0.0) -> None:
+    with Session(desk.engine) as session:
+        for row in session.exec(select(InboundMessage)).all():
+            row.owner, row.read_at = owner, utcnow() - timedelta(minutes=minutes_ago)
+            session.add(row)
+        session.commit()
+
+
+def _seen_flags(desk: Helpdesk) -> list[bool]:
+    files = [p.name for p in desk.settings.mailbox.path.rglob("*") if p.is_file()]
+    return [name.endswith("S") for name in files]
+
+
+def test_a_copy_another_live_worker_just_stored_is_left_for_it_to_mark(
+    helpdesk: Callable[..., Helpdesk],
+) -> None:
+    desk = helpdesk()
+    desk.run_once()  # nothing yet: the database exists
+    raw = sample(WITH_DOCUMENTS)
+    desk.receive(raw)
+    desk.run_once()
+    assert _seen_flags(desk) == [True]
+    desk.receive(raw)  # read again: a second copy of the same message (same Message-ID)
+    _stored_by(desk, f"{socket.gethostname()}:1:feed")  # pid 1 lives: another worker
+    desk.run_once()
+    assert sorted(_seen_flags(desk)) == [False, True]  # its own worker marks it
+    assert len(desk.tickets()) == 1
+
+    _stored_by(desk, f"{socket.gethostname()}:1:feed", minutes_ago=11)  # it never did
+    desk.run_once()
+    assert _seen_flags(desk) == [True, True] and len(desk.tickets()) == 1
+
+
+def test_a_copy_a_dead_worker_stored_is_marked_at_once(
+    helpdesk: Callable[..., Helpdesk],
+) -> None:
+    desk = helpdesk()
+    raw = sample(WITH_DOCUMENTS)
+    desk.receive(raw)
+    desk.run_once()
+    desk.receive(raw)
+    _stored_by(desk, f"{socket.gethostname()}:4194304:dead")  # past pid_max: no such process
+    desk.run_once()
+    assert _seen_flags(desk) == [True, True] and len(desk.tickets()) == 1
