@@ -86,6 +86,18 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "nama_peserta": "Nama Peserta",
 }
 
+# The other fields read from a request, as staff read them on the pages.
+STAFF_FIELD_LABELS: Final[dict[str, str]] = {
+    **FIELD_LABELS,
+    "tahapan": "Tahapan",
+    "jadwal_semula": "Jadwal Semula",
+    "jadwal_baru": "Jadwal Baru",
+    "nama": "Nama",
+    "nip": "NIP",
+    "telepon": "Telepon",
+    "email": "Email",
+}
+
 # What happened to a ticket (its history), as staff read it on the pages.
 HISTORY_NAMES: Final[dict[str, str]] = {
     "created": "dibuat",
@@ -154,6 +166,11 @@ def problem_name(code: str | None) -> str:
 def status_name(status: str) -> str:
     """Indonesian name of a ticket status: "awaiting_documents" -> "Menunggu Kelengkapan"."""
     return STATUS_NAMES.get(status, status.replace("_", " ").capitalize())
+
+
+def field_name(key: str) -> str:
+    """A field read from a request, in Indonesian: "jadwal_semula" -> "Jadwal Semula"."""
+    return STAFF_FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
 def history_name(action: str) -> str:

@@ -267,7 +267,7 @@ def test_ticket_page_shows_checklist_verdicts_fields_reasons_thread_and_history(
 ) -> None:
     page = web.logged_in("Dedi").get(f"/tickets/{INCOMPLETE}").text
     assert "✘ Berita Acara Uji Forensik" in page and "✔ Formulir Permintaan Uji Forensik" in page
-    assert "kode_tender" in page and "Alasan keputusan bot" in page
+    assert "Kode Tender" in page and "Alasan keputusan bot" in page  # fields in Indonesian
     assert "Percakapan" in page and "Yth." in page  # the mail's own text
     assert "dibuat" in page and "Riwayat" in page  # the history, in Indonesian (issue 12)
 

@@ -22,6 +22,7 @@ from helpdesk.web.security import CSRF_FIELD, csrf_token
 from replies.names import (
     answer_name,
     document_name,
+    field_name,
     history_name,
     kind_name,
     problem_name,
@@ -112,6 +113,7 @@ def make_templates() -> Environment:
         "status_name": status_name,
         "kind_name": kind_name,
         "history_name": history_name,
+        "field_name": field_name,
         "answer_name": answer_name,
         "document_name": document_name,
         "problem_name": problem_name,
