@@ -46,31 +46,30 @@ def run(ctx: AppContext, once: bool) -> None:
 @pass_cli
 def check(ctx: CliContext, message: Path, as_json: bool) -> None:
     """Show what the bot would decide for MESSAGE.eml; changes nothing."""
-    from helpdesk.pipeline import check_bytes
+    from helpdesk.pipeline import decide
+    from parsers.message import parse_message
 
     settings = ctx.settings_or_defaults()
-    raw = message.read_bytes()
-    decision = check_bytes(raw, settings)
+    parsed = parse_message(message.read_bytes())
+    decision = decide(parsed, settings)
     if ctx.has_settings_file() and not decision.automatic and not decision.ticket_ref:
-        _note_resend(ctx, raw, decision)
+        _note_resend(ctx, parsed.sender.address, decision)
     if as_json:
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(terminal.decision_text(decision))
 
 
-def _note_resend(ctx: CliContext, raw: bytes, decision: Decision) -> None:
+def _note_resend(ctx: CliContext, sender: str, decision: Decision) -> None:
     """With a database to look in: whether the bot would join this to an open ticket."""
     from sqlmodel import Session
 
     from helpdesk.act import resend_reason
     from helpdesk.tickets import resent_ticket
-    from parsers.message import parse_message
 
     url = ctx.settings.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return  # no tickets yet: nothing to resend, and check creates no database
-    sender = parse_message(raw).sender.address
     kode = decision.fields.get("kode_tender")
     with Session(ctx.reader) as session:
         ticket = resent_ticket(session, sender=sender, kind=decision.kind, kode_tender=kode)
