@@ -7,19 +7,25 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from helpdesk.database import create_db_engine, migrate
 
 MIGRATIONS = Path(__file__).parent.parent / "helpdesk" / "migrations"
 
 
-def test_upgrade_from_the_first_schema_keeps_tickets(db_url: str) -> None:
-    engine = create_db_engine(db_url)
+def upgrade_to(engine: Engine, revision: str) -> None:
+    """The schema as an older release left it: migrated up to `revision` only."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, revision)
+
+
+def test_upgrade_from_the_first_schema_keeps_tickets(db_url: str) -> None:
+    engine = create_db_engine(db_url)
+    upgrade_to(engine, "0001")
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -49,11 +55,7 @@ def test_the_search_index_is_built_for_the_tickets_and_mail_already_there(
     from helpdesk.search import search
 
     engine = create_db_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+    upgrade_to(engine, "0005")
     raw = b"From: a@b.id\r\nSubject: Uji\r\n\r\nPaket rehabilitasi jembatan Cikampek.\r\n"
     (tmp_path / "mail").mkdir()
     (tmp_path / "mail" / "m1.eml").write_bytes(raw)
