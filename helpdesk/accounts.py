@@ -26,7 +26,6 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
 
-
 @cache
 def _hasher() -> PasswordHasher:
     # argon2 is imported when a password is first hashed or checked, not with the CLI.

@@ -31,6 +31,7 @@ from helpdesk.models import (
 from helpdesk.registry import find_agency
 from helpdesk.search import add_text, ticket_facts
 from helpdesk.settings import Settings
+from helpdesk.sla_clock import set_status, start_clock
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import audit, find_ticket, next_ref, recount_documents, resent_ticket
 from parsers.dates import parse_deadline
@@ -254,7 +255,20 @@ def new_ticket(
     if message is not None:
         ticket.requester_name = message.sender.name[:200]
         ticket.requester_address = message.sender.address[:254]
+    start_clock(ticket, settings.sla, _request_arrived(raw, settings, ticket.created_at))
     return ticket
+
+
+def _request_arrived(raw: RawMessage, settings: Settings, created: datetime) -> datetime:
+    """When the SLA clock starts: as the mail reached the server (its INTERNALDATE,
+    which the server sets, not the sender), so a bot that was down does not gain time.
+    Mail from before the cut-over (answer_mail_since) and a date in the future start
+    the clock when the ticket is made."""
+    arrived = _as_utc(raw.internal_date)
+    since = _as_utc(settings.helpdesk.answer_mail_since)
+    if arrived is None or arrived > created or (since is not None and arrived < since):
+        return created
+    return arrived
 
 
 def record_flagged(
@@ -381,7 +395,7 @@ def _join(act: Act, ticket: Ticket) -> None:
     ticket.holds_credentials = ticket.holds_credentials or act.decision.holds_credentials
     if ticket.status == TicketStatus.AWAITING_REQUESTER:
         # The answer staff waited for: the ticket is theirs to work on again.
-        ticket.status = TicketStatus.IN_PROGRESS
+        set_status(ticket, TicketStatus.IN_PROGRESS, act.settings.sla)
         act.decision.because(f"answers the question on {ticket.ref}: back in progress")
         audit(act.session, ticket, actor="bot", action="status", detail="requester answered")
     ticket.updated_at = utcnow()
@@ -391,7 +405,7 @@ def _join(act: Act, ticket: Ticket) -> None:
 def _refresh_missing(act: Act, ticket: Ticket) -> None:
     """After a follow-up's attachments are stored: recount the ticket's documents."""
     was_missing = set(json.loads(ticket.missing))
-    if recount_documents(act.session, ticket):
+    if recount_documents(act.session, ticket, act.settings.sla):
         act.answer_event = AnswerEvent.DOCUMENTS_COMPLETE
         audit(
             act.session,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -24,6 +24,9 @@ from sqlmodel import create_engine
 
 from helpdesk import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from helpdesk.errors import DatabaseUnavailableError
+
+if TYPE_CHECKING:
+    from helpdesk.settings import SlaSection
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -138,11 +141,13 @@ def raise_if_transient(exc: BaseException) -> None:
 _MIGRATION_LOCK = 0x4C505345
 
 
-def migrate(engine: Engine, *, data_dir: Path | None = None) -> None:
+def migrate(engine: Engine, *, data_dir: Path | None = None, sla: SlaSection | None = None) -> None:
     """Bring the schema to the newest migration; existing data is kept. With `data_dir`,
-    a migration may also read the stored mail (the search index of old tickets does)."""
+    a migration may also read the stored mail (the search index of old tickets does);
+    with `sla`, the SLA clocks of open tickets start from the settings, not the defaults."""
     config = Config()
     config.attributes["data_dir"] = data_dir
+    config.attributes["sla"] = sla
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -154,8 +159,10 @@ def migrate(engine: Engine, *, data_dir: Path | None = None) -> None:
         command.upgrade(config, "head")
 
 
-def open_database(url: str, *, data_dir: Path | None = None) -> Engine:
+def open_database(
+    url: str, *, data_dir: Path | None = None, sla: SlaSection | None = None
+) -> Engine:
     """Create the engine and migrate the schema: the one way the app opens its database."""
     engine = create_db_engine(url)
-    migrate(engine, data_dir=data_dir)
+    migrate(engine, data_dir=data_dir, sla=sla)
     return engine

@@ -60,7 +60,7 @@ def run_demo(folder: Path) -> str:
     )
     for sample in samples:
         deliver(settings.mailbox.path, sample.read_bytes())
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, sla=settings.sla)
     worker = Worker(settings, engine)
     try:
         report = worker.run_once()

@@ -62,3 +62,5 @@ OPEN_STATUSES = (
     TicketStatus.ESCALATED,
 )
 CLOSED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.REJECTED)
+# Open, but the next move is the requester's: the SLA's resolution clock stands still.
+WAITING_STATUSES = (TicketStatus.AWAITING_DOCUMENTS, TicketStatus.AWAITING_REQUESTER)

@@ -44,6 +44,10 @@ class Ticket(SQLModel, table=True):
     outcome: str | None = None  # e.g. forensic "opened", "corrupt", "recovered"
     resolution_note: str = ""
     first_answer_at: datetime | None = None
+    # The SLA clock in working time (helpdesk.sla_clock): set when the ticket opens.
+    first_answer_due: datetime | None = None
+    resolution_due: datetime | None = None
+    clock_stopped_at: datetime | None = None  # waiting for the requester since
     resolved_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -35,6 +35,8 @@ from helpdesk.transport import Transport, open_transport
 from replies.render import one_line
 
 log = logging.getLogger(__name__)
+
+
 def queue_answer(
     session: Session,
     settings: Settings,

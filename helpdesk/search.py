@@ -82,8 +82,7 @@ def move_texts(session: Session, *, from_ticket: int, to_ticket: int) -> None:
     """Let `to_ticket` be found by what `from_ticket`'s messages and files held (a merge)."""
     session.execute(
         text(
-            "UPDATE ticketsearch SET ticket_id = :to "
-            "WHERE ticket_id = :old AND source <> 'ticket'"
+            "UPDATE ticketsearch SET ticket_id = :to WHERE ticket_id = :old AND source <> 'ticket'"
         ),
         {"to": to_ticket, "old": from_ticket},
     )

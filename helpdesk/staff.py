@@ -33,6 +33,7 @@ from helpdesk.models import (
 from helpdesk.registry import admin_address, find_agency, known_addresses
 from helpdesk.search import move_texts
 from helpdesk.settings import Settings
+from helpdesk.sla_clock import restart_resolution, set_status
 from helpdesk.tickets import audit, get_ticket, recount_documents
 from replies.names import FORENSIC_OUTCOMES, status_name
 
@@ -80,7 +81,7 @@ def assign(session: Session, staff: Staff, ref: str, assignee: str) -> ActionRes
     officer = officer_named(session, assignee)
     ticket.assignee = officer.name
     if ticket.status == TicketStatus.NEW:
-        ticket.status = TicketStatus.IN_PROGRESS
+        set_status(ticket, TicketStatus.IN_PROGRESS, staff.settings.sla)
     _save(session, ticket, staff, "assigned", f"to {ticket.assignee}")
     return ActionResult(ticket.ref, ticket.status)
 
@@ -121,7 +122,7 @@ def reply(
     """
     ticket = get_ticket(session, ref, for_update=True)
     if ticket.status in (TicketStatus.NEW, TicketStatus.AWAITING_REQUESTER):
-        ticket.status = TicketStatus.IN_PROGRESS
+        set_status(ticket, TicketStatus.IN_PROGRESS, staff.settings.sla)
     return _officer_answer(session, staff, ticket, AnswerEvent.STAFF_REPLY, text, attach)
 
 
@@ -131,7 +132,7 @@ def ask(
     """Ask the requester something back; the ticket waits for their answer (its reply
     brings it back to in progress)."""
     ticket = _open_ticket(session, ref)
-    ticket.status = TicketStatus.AWAITING_REQUESTER
+    set_status(ticket, TicketStatus.AWAITING_REQUESTER, staff.settings.sla)
     return _officer_answer(session, staff, ticket, AnswerEvent.STAFF_QUESTION, text, attach)
 
 
@@ -213,11 +214,12 @@ def merge(session: Session, staff: Staff, ref: str, *, into: str) -> ActionResul
         )
     target = _open_ticket(session, target.ref)
     moved = _move_contents(session, source, target)
-    source.status, source.resolved_at = TicketStatus.RESOLVED, utcnow()
+    set_status(source, TicketStatus.RESOLVED, staff.settings.sla)
+    source.resolved_at = utcnow()
     source.linked_ref, source.resolution_note = target.ref, f"digabung ke {target.ref}"
     target.holds_credentials = target.holds_credentials or source.holds_credentials
     result = ActionResult(target.ref, target.status)
-    if recount_documents(session, target):
+    if recount_documents(session, target, staff.settings.sla):
         result.status = target.status
         event = AnswerEvent.DOCUMENTS_COMPLETE
         _answer_requester(session, staff, target, event, {}, result)
@@ -249,7 +251,7 @@ def escalate(session: Session, staff: Staff, ref: str, *, note: str = "") -> Act
             shown=f"{ticket.ref} bukan permohonan uji forensik: hanya uji forensik yang "
             "diteruskan ke LKPP.",
         )
-    ticket.status = TicketStatus.ESCALATED
+    set_status(ticket, TicketStatus.ESCALATED, staff.settings.sla)
     result = ActionResult(ticket.ref, ticket.status)
     _answer_requester(session, staff, ticket, AnswerEvent.ESCALATED, _extra(note=note), result)
     _save(session, ticket, staff, "escalated", note)
@@ -269,7 +271,8 @@ def resolve(
     ticket = _open_ticket(session, ref)
     _check_outcome(ticket, outcome)
     files = tuple(_outgoing_file(path) for path in attach)
-    ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, utcnow()
+    set_status(ticket, TicketStatus.RESOLVED, staff.settings.sla)
+    ticket.resolved_at = utcnow()
     ticket.outcome, ticket.resolution_note = outcome, note.strip()
     result = ActionResult(ticket.ref, ticket.status)
     extra = _extra(
@@ -295,11 +298,8 @@ def reject(session: Session, staff: Staff, ref: str, *, reason: str) -> ActionRe
             "Give the reason (--reason): the requester is told it.",
             shown="Isi alasan penolakan: alasan ini disampaikan kepada pemohon.",
         )
-    ticket.status, ticket.resolved_at, ticket.resolution_note = (
-        TicketStatus.REJECTED,
-        utcnow(),
-        reason,
-    )
+    set_status(ticket, TicketStatus.REJECTED, staff.settings.sla)
+    ticket.resolved_at, ticket.resolution_note = utcnow(), reason
     result = ActionResult(ticket.ref, ticket.status)
     _answer_requester(session, staff, ticket, AnswerEvent.REJECTED, _extra(reason=reason), result)
     _save(session, ticket, staff, "rejected", reason)
@@ -313,9 +313,8 @@ def reopen(session: Session, staff: Staff, ref: str, *, note: str = "") -> Actio
             f"{ticket.ref} is not closed (status {ticket.status}).",
             shown=f"{ticket.ref} belum ditutup (status: {status_name(ticket.status).lower()}).",
         )
-    ticket.status = (
-        TicketStatus.IN_PROGRESS if ticket.complete else TicketStatus.AWAITING_DOCUMENTS
-    )
+    ticket.status = TicketStatus.IN_PROGRESS if ticket.complete else TicketStatus.AWAITING_DOCUMENTS
+    restart_resolution(ticket, staff.settings.sla)
     ticket.resolved_at, ticket.outcome = None, None
     result = ActionResult(ticket.ref, ticket.status)
     _answer_requester(session, staff, ticket, AnswerEvent.REOPENED, _extra(note=note), result)

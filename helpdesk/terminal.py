@@ -10,13 +10,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from helpdesk.decision import Decision
+from helpdesk.domain import OPEN_STATUSES
 from helpdesk.models import Agency, OutboxAnswer, QuarantineEntry, Ticket
 from helpdesk.requirements import REQUIRED_DOCUMENTS
 from helpdesk.search import Hit
 from helpdesk.settings import SlaSection
+from helpdesk.sla_clock import is_overdue, read_clock
 from helpdesk.tickets import (
     documents_on_ticket,
-    is_overdue,
     iso,
     ticket_answers,
     ticket_attachments,
@@ -24,6 +25,7 @@ from helpdesk.tickets import (
     ticket_messages,
     ticket_summary,
 )
+from helpdesk.wib import wib_text
 from replies.names import STATUS_NAMES
 
 
@@ -48,19 +50,30 @@ def _cell(value: object, limit: int = 48) -> str:
 def queue_rows(
     session: Session, tickets: Sequence[Ticket], *, sla: SlaSection, now: datetime
 ) -> list[dict[str, Any]]:
-    """`tickets list --json`: each ticket's summary with its agency, assignee and overdue mark."""
+    """`tickets list --json`: each ticket's summary with its agency, assignee, SLA clock
+    (in working time) and overdue mark."""
     ids = {t.agency_id for t in tickets if t.agency_id}
     names = {a.id: a.name for a in session.exec(select(Agency).where(col(Agency.id).in_(ids)))}
-    return [
-        ticket_summary(t)
-        | {
-            "agency": names.get(t.agency_id) if t.agency_id else None,
-            "assignee": t.assignee,
-            "deadline": iso(t.deadline),
-            "overdue": is_overdue(t, sla, now),
-        }
-        for t in tickets
-    ]
+    return [_queue_row(t, names, sla, now) for t in tickets]
+
+
+def _queue_row(
+    ticket: Ticket, agencies: dict[int | None, str], sla: SlaSection, now: datetime
+) -> dict[str, Any]:
+    clock = read_clock(ticket, sla, now)
+    return ticket_summary(ticket) | {
+        "agency": agencies.get(ticket.agency_id) if ticket.agency_id else None,
+        "assignee": ticket.assignee,
+        "deadline": iso(ticket.deadline),
+        "deadline_passed": ticket.status in OPEN_STATUSES
+        and ticket.deadline is not None
+        and ticket.deadline < now,
+        "overdue": is_overdue(ticket, now),
+        "sla": clock.text if clock else None,
+        "due": iso(clock.due) if clock else None,
+        "first_answer_due": iso(ticket.first_answer_due),
+        "resolution_due": iso(ticket.resolution_due),
+    }
 
 
 def ticket_table(rows: Sequence[dict[str, Any]]) -> str:
@@ -71,13 +84,18 @@ def ticket_table(rows: Sequence[dict[str, Any]]) -> str:
             STATUS_NAMES.get(r["status"], r["status"]),
             "lengkap" if r["complete"] else "kurang: " + ", ".join(r["missing"]),
             r["assignee"] or "-",
+            r["sla"] or "-",
             r["requester"],
             ("[cek] " if r["needs_staff"] else "") + r["subject"],
         )
         for r in rows
     ]
-    headers = ("Tiket", "Jenis", "Status", "Dokumen", "Petugas", "Pemohon", "Perihal")
-    note = "\n! = melewati target SLA (terlambat); [cek] = perlu diperiksa petugas"
+    headers = ("Tiket", "Jenis", "Status", "Dokumen", "Petugas", "SLA", "Pemohon", "Perihal")
+    note = (
+        "\n! = melewati target SLA (terlambat); [cek] = perlu diperiksa petugas"
+        "\nSLA dihitung dalam jam kerja (hari dan jam kantor, di luar hari libur nasional "
+        "dan cuti bersama)."
+    )
     return table(headers, cells, empty="Belum ada tiket.") + (note if cells else "")
 
 
@@ -151,8 +169,12 @@ def ticket_detail_text(d: dict[str, Any]) -> str:
         f"Petugas:   {d['assignee'] or '-'}",
         f"Perihal:   {_cell(d['subject'], 200)}",
     ]
+    if d["sla"]:
+        due = f" (jatuh tempo {wib_text(d['due'])})" if d["due"] else ""
+        lines.append(f"SLA:       {d['sla']}{due}")
     if d["deadline"]:
-        lines.append(f"Tenggat:   {d['deadline']}")
+        passed = "  ! TENGGAT TELAH LEWAT" if d["deadline_passed"] else ""
+        lines.append(f"Tenggat:   {wib_text(d['deadline'])}{passed}")
     if d["needs_staff"]:
         lines.append(f"PERLU DICEK PETUGAS: {_cell(d['staff_note'], 200)}")
     if d["holds_credentials"]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_, text
+from sqlalchemy import ColumnElement, func, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -29,6 +29,7 @@ from helpdesk.models import (
 )
 from helpdesk.requirements import missing_documents
 from helpdesk.settings import SlaSection
+from helpdesk.sla_clock import overdue_condition, set_status
 
 _Query = TypeVar("_Query", bound=SelectOfScalar[Any])  # select(Ticket), select(count) ...
 
@@ -121,6 +122,7 @@ def related_tickets(
 ) -> dict[str, list[Ticket]]:
     """The requester's and the agency's other tickets, newest first:
     {"requester": [...], "agency": [...]} (a ticket of both is listed under the requester)."""
+
     def newest(condition: ColumnElement[bool]) -> list[Ticket]:
         query = select(Ticket).where(condition, col(Ticket.id) != ticket.id)
         return list(session.exec(query.order_by(col(Ticket.id).desc()).limit(limit)).all())
@@ -156,8 +158,6 @@ def seen_message(session: Session, dedup_key: str) -> InboundMessage | None:
     return session.exec(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).first()
 
 
-
-
 @dataclass(frozen=True)
 class QueueFilter:
     """What `tickets list` narrows the queue to; None means any."""
@@ -171,34 +171,7 @@ class QueueFilter:
     open_only: bool = False  # without a status: leave out resolved and rejected tickets
 
 
-def overdue_condition(sla: SlaSection, now: datetime) -> ColumnElement[bool]:
-    """SQL for "open and past its kind's resolution target, or still without an answer"."""
-    late = [
-        and_(col(Ticket.kind) == kind, col(Ticket.created_at) < now - timedelta(hours=hours))
-        for kind, hours in sla.resolution_hours.items()
-    ]
-    unanswered = and_(
-        col(Ticket.first_answer_at).is_(None),
-        col(Ticket.created_at) < now - timedelta(hours=sla.first_answer_hours),
-    )
-    return and_(col(Ticket.status).in_(OPEN_STATUSES), or_(*late, unanswered))
-
-
-def is_overdue(ticket: Ticket, sla: SlaSection, now: datetime) -> bool:
-    """The same rule as overdue_condition, for one ticket in hand."""
-    if ticket.status not in OPEN_STATUSES:
-        return False
-    age = now - ticket.created_at
-    hours = sla.resolution_hours.get(ticket.kind)
-    late = hours is not None and age > timedelta(hours=hours)
-    return late or (
-        ticket.first_answer_at is None and age > timedelta(hours=sla.first_answer_hours)
-    )
-
-
-def matching(
-    query: _Query, queue: QueueFilter, sla: SlaSection | None, now: datetime | None
-) -> _Query:
+def matching(query: _Query, queue: QueueFilter, now: datetime | None = None) -> _Query:
     """`query` narrowed to the tickets `queue` asks for (the CLI and the web share it)."""
     if queue.status:
         query = query.where(Ticket.status == queue.status)
@@ -211,7 +184,7 @@ def matching(
             col(Agency.name).icontains(queue.agency)
         )
     if queue.overdue:
-        query = query.where(overdue_condition(sla or SlaSection(), now or utcnow()))
+        query = query.where(overdue_condition(now or utcnow()))
     if queue.open_only and not queue.status:
         query = query.where(col(Ticket.status).in_(OPEN_STATUSES))
     return query
@@ -221,12 +194,11 @@ def list_tickets(
     session: Session,
     queue: QueueFilter | None = None,
     *,
-    sla: SlaSection | None = None,
     now: datetime | None = None,
 ) -> Sequence[Ticket]:
     """The queue: a stated deadline first (soonest first), then oldest first."""
     queue = queue or QueueFilter()
-    query = matching(select(Ticket), queue, sla, now).order_by(
+    query = matching(select(Ticket), queue, now).order_by(
         col(Ticket.deadline).is_(None), col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id)
     )
     if queue.limit:
@@ -238,11 +210,10 @@ def count_tickets(
     session: Session,
     queue: QueueFilter | None = None,
     *,
-    sla: SlaSection | None = None,
     now: datetime | None = None,
 ) -> int:
     """How many tickets `queue` matches, its limit aside: 1234."""
-    query = matching(select(func.count()).select_from(Ticket), queue or QueueFilter(), sla, now)
+    query = matching(select(func.count()).select_from(Ticket), queue or QueueFilter(), now)
     return int(session.exec(query).one())
 
 
@@ -270,7 +241,7 @@ def documents_on_ticket(session: Session, ticket: Ticket) -> set[str]:
     return present
 
 
-def recount_documents(session: Session, ticket: Ticket) -> bool:
+def recount_documents(session: Session, ticket: Ticket, sla: SlaSection) -> bool:
     """Count the ticket's documents again (after files joined it); True when that made it
     complete, and then a ticket that waited for documents is in progress."""
     was_complete = ticket.complete
@@ -279,7 +250,7 @@ def recount_documents(session: Session, ticket: Ticket) -> bool:
     session.add(ticket)
     if ticket.complete and not was_complete:
         if ticket.status == TicketStatus.AWAITING_DOCUMENTS:
-            ticket.status = TicketStatus.IN_PROGRESS
+            set_status(ticket, TicketStatus.IN_PROGRESS, sla)
         return True
     return False
 

@@ -22,12 +22,15 @@ from helpdesk.database import open_database
 from helpdesk.export import (
     LOG_COLUMNS,
     OVERDUE_OPEN,
+    RESOLUTION_HOURS,
     RESOLVED_LATE,
+    RESPONSE_HOURS,
     export_log,
     previous_month,
 )
 from helpdesk.models import Agency, OutboxAnswer, Ticket
-from helpdesk.settings import Settings
+from helpdesk.settings import Settings, SlaSection
+from helpdesk.sla_clock import start_clock
 
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}
 NOW = datetime(2026, 4, 2, 3, 0, tzinfo=UTC)
@@ -65,6 +68,7 @@ def make_ticket(session: Session) -> MakeTicket:
             created_at=utc(created_at),
             **fields,
         )
+        start_clock(ticket, SlaSection())  # as the bot opens a ticket
         session.add(ticket)
         session.commit()
         return ticket
@@ -100,6 +104,8 @@ def test_header_has_the_lpse_log_columns_in_order(session: Session, tmp_path: Pa
         "Tanggal Pelaporan", "Deskripsi", "Tipe", "Kategori", "User", "Urgensi", "Dampak",
         "Prioritas", "Petugas", "Status", "Keterangan", "Solusi", "Tanggal Penyelesaian",
         "Status Konfirmasi kepada Pengguna",
+        # after the service standard's columns, the SLA's measure in working hours
+        "Waktu Respons (jam kerja)", "Waktu Penyelesaian (jam kerja)",
     )  # fmt: skip
     assert len(header) == len(LOG_COLUMNS)
 
@@ -266,16 +272,19 @@ def test_summary_counts_medians_and_overdue(
     def at(hours: float) -> datetime:
         return utc("2026-03-02T01:00") + timedelta(hours=hours)
 
-    # Two resolved (10 h and 20 h; problem_report's SLA is 24 h), one rejected after 30 h.
+    # From Monday 08.00 WIB, in working hours: two resolved after 8 h (the second overnight;
+    # problem_report's SLA is 8 h), one sub_agency (8 h too) rejected after 14 h.
     make_ticket(created_at="2026-03-02T01:00", status="resolved",
                 first_answer_at=at(1), resolved_at=at(10))  # fmt: skip
     make_ticket(created_at="2026-03-02T01:00", status="resolved",
                 first_answer_at=at(3), resolved_at=at(20))  # fmt: skip
     make_ticket(created_at="2026-03-02T01:00", kind="sub_agency", status="rejected",
                 first_answer_at=at(2), resolved_at=at(30))  # fmt: skip
-    # Open: one long past its 72 h, one reported an hour before NOW (1 Apr WIB: not March).
+    # Open: one long past its 24 h (after Idul Fitri's days off), one answered and reported on
+    # 1 Apr WIB (not March), 10 working hours before NOW.
     make_ticket(created_at="2026-03-20T01:00", kind="forensic_test", status="in_progress")
-    make_ticket(created_at="2026-03-31T17:30", kind="forensic_test", status="in_progress")
+    make_ticket(created_at="2026-03-31T17:30", kind="forensic_test", status="in_progress",
+                first_answer_at=utc("2026-03-31T17:31"))  # fmt: skip
     summary = summary_rows(export_march(session, tmp_path / "log.xlsx"))
 
     assert summary["Jumlah tiket"][0] == 4
@@ -287,9 +296,9 @@ def test_summary_counts_medians_and_overdue(
     months = [row for label, row in summary.items() if label.startswith("2026-")]
     assert [row[0] for row in months] == [4]
     assert summary["Median waktu sampai jawaban pertama"][:2] == (2.0, 3)
-    assert summary["Median waktu sampai penyelesaian"][:2] == (20.0, 3)
+    assert summary["Median waktu sampai penyelesaian"][:2] == (8.0, 3)
     assert summary[OVERDUE_OPEN][0] == 1
-    assert summary[RESOLVED_LATE][0] == 1  # the sub_agency, 30 h > 24 h
+    assert summary[RESOLVED_LATE][0] == 1  # the sub_agency, 14 working hours > 8
 
 
 def test_ten_thousand_tickets_export(engine: Engine, tmp_path: Path) -> None:
@@ -357,9 +366,27 @@ def test_log_sheet_is_formatted_to_print(
     sheet = export_march(session, tmp_path / "log.xlsx")["Log Tiket"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:R3"
+    assert sheet.auto_filter.ref == "A1:T3"
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
     assert (sheet.page_setup.fitToWidth, sheet.sheet_properties.pageSetUpPr.fitToPage) == (1, True)
     assert sheet.column_dimensions["F"].width == dict(LOG_COLUMNS)["Deskripsi"]
+
+
+def test_each_row_reports_its_service_times_in_working_hours(
+    session: Session, make_ticket: MakeTicket, tmp_path: Path
+) -> None:
+    # Reported Friday 13 March 15.00 WIB, answered 15.30, resolved Monday 16 March 10.00:
+    # the weekend is not the desk's time.
+    answered, resolved = utc("2026-03-13T08:30"), utc("2026-03-16T03:00")
+    make_ticket(
+        created_at="2026-03-13T08:00",
+        status="resolved",
+        first_answer_at=answered,
+        resolved_at=resolved,
+    )
+    [row] = log_rows(export_march(session, tmp_path / "log.xlsx"))
+    assert row[RESPONSE_HOURS] == 0.5 and row[RESOLUTION_HOURS] == 3.0
+    summary = summary_rows(export_march(session, tmp_path / "log.xlsx"))
+    assert summary["Waktu layanan"][0] == "Jam kerja"

@@ -48,7 +48,7 @@ class CliContext:
         if self._engine is None:
             settings = self.settings
             self._engine = open_database(
-                settings.database_url, data_dir=settings.helpdesk.data_dir
+                settings.database_url, data_dir=settings.helpdesk.data_dir, sla=settings.sla
             )
         return self._engine
 

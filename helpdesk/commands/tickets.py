@@ -49,12 +49,12 @@ def tickets_list(ctx: AppContext, /, as_json: bool, **queue: Any) -> None:
     sla, now = ctx.settings.sla, utcnow()
     wanted = QueueFilter(**queue)
     with Session(ctx.reader) as session:
-        rows = list_tickets(session, wanted, sla=sla, now=now)
+        rows = list_tickets(session, wanted, now=now)
         listing = terminal.queue_rows(session, rows, sla=sla, now=now)
         # A queue of thousands is not read on a terminal: say what was left out.
         more = 0
         if wanted.limit and len(rows) == wanted.limit:
-            more = count_tickets(session, wanted, sla=sla, now=now) - len(rows)
+            more = count_tickets(session, wanted, now=now) - len(rows)
     if as_json:
         echo_json(listing)
     else:

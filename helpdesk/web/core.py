@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from helpdesk.accounts import find_account, password_stamp
-from helpdesk.export import to_wib
 from helpdesk.settings import Settings
 from helpdesk.web.security import CSRF_FIELD, csrf_token
+from helpdesk.wib import wib_text
 from replies.names import (
     answer_name,
     document_name,
@@ -89,14 +89,8 @@ def state(request: Request) -> WebState:
 
 
 def wib(moment: datetime | str | None, with_time: bool = True) -> str:
-    """A moment as staff read it: WIB, day first ("03-11-2026 14:05"); an ISO string (as
-    the ticket's JSON has them, "2026-11-03T07:05:00Z") is read first."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    local = to_wib(moment)
-    if local is None:
-        return "-"
-    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+    """The pages' `wib` filter: helpdesk.wib.wib_text."""
+    return wib_text(moment, with_time)
 
 
 def make_templates() -> Environment:

@@ -20,7 +20,6 @@ from helpdesk.accounts import list_accounts
 from helpdesk.domain import OPEN_STATUSES, Kind
 from helpdesk.models import STATUSES, Ticket
 from helpdesk.requirements import KINDS
-from helpdesk.settings import SlaSection
 from helpdesk.terminal import queue_rows
 from helpdesk.tickets import QueueFilter, matching
 from helpdesk.web.core import now, render, require, state
@@ -29,14 +28,14 @@ PAGE_SIZE = 50
 
 
 def queue_select(
-    queue: QueueFilter, *, sla: SlaSection, moment: datetime, what: Any = Ticket
+    queue: QueueFilter, *, moment: datetime, what: Any = Ticket
 ) -> SelectOfScalar[Any]:
     """helpdesk.tickets' queue filter, selecting `what`, so it can be counted and paged."""
-    return matching(select(what), queue, sla, moment)
+    return matching(select(what), queue, moment)
 
 
 def queue_page(
-    session: Session, queue: QueueFilter, *, page: int, sla: SlaSection, moment: datetime
+    session: Session, queue: QueueFilter, *, page: int, moment: datetime
 ) -> tuple[list[Ticket], int]:
     """One page of the queue in list_tickets' order, and how many tickets match in all.
 
@@ -47,7 +46,7 @@ def queue_page(
     """
 
     def part(dated: bool) -> SelectOfScalar[Any]:
-        query = queue_select(queue, sla=sla, moment=moment, what=col(Ticket.id))
+        query = queue_select(queue, moment=moment, what=col(Ticket.id))
         if dated:
             query = query.where(col(Ticket.deadline).is_not(None))
             return query.order_by(col(Ticket.deadline), col(Ticket.created_at), col(Ticket.id))
@@ -67,19 +66,17 @@ def queue_page(
     if len(ids) < PAGE_SIZE:
         undated = part(False).offset(max(0, start - dated_total)).limit(PAGE_SIZE - len(ids))
         ids += session.exec(undated).all()
-    total = count(queue_select(queue, sla=sla, moment=moment, what=col(Ticket.id)))
+    total = count(queue_select(queue, moment=moment, what=col(Ticket.id)))
     rows = session.exec(select(Ticket).where(col(Ticket.id).in_(ids))).all()
     by_id = {ticket.id: ticket for ticket in rows}
     return [by_id[i] for i in ids], total
 
 
-def status_counts(
-    session: Session, queue: QueueFilter, *, sla: SlaSection, moment: datetime
-) -> dict[str, int]:
+def status_counts(session: Session, queue: QueueFilter, *, moment: datetime) -> dict[str, int]:
     """Tickets per status among those the other filters let through, in one GROUP BY:
     {"new": 12, ...}."""
     others = replace(queue, status=None, open_only=False, limit=None)
-    query = matching(select(Ticket.status), others, sla, moment).add_columns(func.count())
+    query = matching(select(Ticket.status), others, moment).add_columns(func.count())
     rows = session.execute(query.group_by(col(Ticket.status))).all()
     counts = dict.fromkeys(STATUSES, 0)
     counts.update({status: int(count) for status, count in rows})
@@ -123,9 +120,9 @@ def queue_view(request: Request) -> Response:
     web = state(request)
     queue, page, moment = filter_from(request), _page_number(request), now()
     with Session(web.reader) as session:
-        tickets, total = queue_page(session, queue, page=page, sla=web.settings.sla, moment=moment)
+        tickets, total = queue_page(session, queue, page=page, moment=moment)
         rows = queue_rows(session, tickets, sla=web.settings.sla, now=moment)
-        counts = status_counts(session, queue, sla=web.settings.sla, moment=moment)
+        counts = status_counts(session, queue, moment=moment)
         officers = [a.name for a in list_accounts(session) if not a.disabled]
     for row, ticket in zip(rows, tickets, strict=True):
         row["deadline_at"] = ticket.deadline
