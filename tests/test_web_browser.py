@@ -19,6 +19,7 @@ import uvicorn
 from openpyxl import load_workbook
 
 from tests.support.bot import sample, with_headers
+from tests.support.servers import ImapAccount
 from tests.support.web_desk import HOSTILE, HOSTILE_FILE, PASSWORD, WebDesk, copy_seeded, seed
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -169,7 +170,7 @@ def test_download_the_monthly_log(page: sync_api.Page, web: WebDesk) -> None:
 
 
 def test_ask_a_question_from_a_canned_answer_edited_in_the_box(
-    page: sync_api.Page, web: WebDesk
+    page: sync_api.Page, web: WebDesk, imap_account: ImapAccount
 ) -> None:
     log_in(page, "Dedi")
     kode = web.ticket(INCOMPLETE).kode_tender
@@ -211,7 +212,9 @@ def test_ask_a_question_from_a_canned_answer_edited_in_the_box(
         Message_ID="<jawaban-browser-1@karawangkab.go.id>",
         In_Reply_To=str(question["Message-ID"]),
     )
-    web.receive(answer)
+    web.receive_through(imap_account, answer)  # the requester's mail arrives over IMAP
+    [stored] = imap_account.fetch_all()  # it went through Dovecot, and the bot took it
+    assert "\\Seen" in stored.flags
     page.reload()
     assert "Diproses" in page.locator("dl.facts").inner_text()
     assert len(page.locator("article.message").all()) == 2

@@ -19,9 +19,11 @@ with warnings.catch_warnings():
 
 from helpdesk.accounts import add_account
 from helpdesk.models import Ticket
+from helpdesk.runner import Worker
 from helpdesk.web.app import create_app
 from tests.support.bot import sample
 from tests.support.desk import Helpdesk
+from tests.support.servers import ImapAccount
 
 PASSWORD = "kata-sandi-panjang-1"
 HOSTILE = "<script>alert(1)</script>"
@@ -72,6 +74,23 @@ class WebDesk:
         for raw in raws:
             self.desk.receive(raw)
         self.desk.run_once()
+
+    def receive_through(self, account: ImapAccount, *raws: bytes) -> None:
+        """Deliver `raws` to a real IMAP server (Dovecot) and run the bot on it once, on
+        this desk's database and data folder, as a helpdesk reading its mailbox would."""
+        for raw in raws:
+            account.append(raw)
+        settings = self.settings.model_copy(
+            update={
+                "mailbox": self.settings.mailbox.model_copy(update={"source": "imap"}),
+                "imap": account.settings(),
+            }
+        )
+        worker = Worker(settings, self.engine)
+        try:
+            worker.run_once()
+        finally:
+            worker.close()
 
     def account(self, name: str, *, role: str = "staff", password: str = PASSWORD) -> None:
         with Session(self.engine) as session:
