@@ -55,18 +55,28 @@ class LoginResult:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+            shown=f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
+        )
 
 
 def add_account(session: Session, name: str, password: str, *, role: str = "staff") -> StaffAccount:
     """A new officer who may log in; AccountError when the name is taken or invalid."""
     name = " ".join(name.split())
     if not name or len(name) > 100:
-        raise AccountError("Give a name of 1 to 100 characters.")
+        raise AccountError(
+            "Give a name of 1 to 100 characters.", shown="Isi nama 1 sampai 100 karakter."
+        )
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; one of: {', '.join(ROLES)}.")
+        raise AccountError(
+            f"Unknown role {role!r}; one of: {', '.join(ROLES)}.",
+            shown=f"Peran {role!r} tidak dikenal; pilih salah satu: {', '.join(ROLES)}.",
+        )
     if find_account(session, name) is not None:
-        raise AccountError(f"An account {name!r} exists already.")
+        raise AccountError(
+            f"An account {name!r} exists already.", shown=f"Akun {name!r} sudah ada."
+        )
     check_password_rules(password)
     account = StaffAccount(name=name, password_hash=_hasher().hash(password), role=role)
     session.add(account)
@@ -80,7 +90,10 @@ def find_account(session: Session, name: str) -> StaffAccount | None:
 def get_account(session: Session, name: str) -> StaffAccount:
     account = find_account(session, name)
     if account is None:
-        raise AccountError(f"No account {name!r}; see `helpdesk staff list`.")
+        raise AccountError(
+            f"No account {name!r}; see `helpdesk staff list`.",
+            shown=f"Tidak ada akun {name!r}.",
+        )
     return account
 
 

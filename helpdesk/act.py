@@ -38,6 +38,7 @@ from parsers.dates import parse_deadline
 from parsers.fields import mask_credentials
 from parsers.types import ParsedMessage
 from replies.blank_forms import FORMS, blank_form
+from replies.names import document_name, kind_name, status_name
 from replies.render import first_answer_event
 
 # Requests that hand out or recover an Administrator Agency account.
@@ -81,13 +82,21 @@ def block_bounced(act: Act) -> None:
         return
     answer = _our_answer(act, d.bounced_message_id)
     if answer is None:
-        d.because(f"the bounced answer {d.bounced_message_id} is not one we sent: nothing blocked")
+        d.because(
+            f"the bounced answer {d.bounced_message_id} is not one we sent: nothing blocked",
+            f"jawaban {d.bounced_message_id} yang gagal terkirim bukan kiriman kami: "
+            "tidak ada yang diblokir",
+        )
         return
     # Only the address that answer went to: a forged report cannot block anyone else.
     blocked = [r for r in d.bounced_recipients if r.lower() == answer.recipient.lower()]
     for address in blocked:
         block_address(act.session, address, f"hard bounce of answer {d.bounced_message_id}")
-    d.because(f"hard bounce: blocked {', '.join(blocked) or 'nobody (not its recipient)'}")
+    d.because(
+        f"hard bounce: blocked {', '.join(blocked) or 'nobody (not its recipient)'}",
+        "gagal kirim permanen: diblokir "
+        + (", ".join(blocked) or "tidak seorang pun (bukan penerimanya)"),
+    )
     ticket = act.session.get(Ticket, answer.ticket_id)
     if ticket is not None and blocked:
         audit(act.session, ticket, actor="bot", action="bounced", detail=", ".join(blocked))
@@ -173,20 +182,24 @@ def queue_reply(act: Act) -> None:
     since = act.settings.helpdesk.answer_mail_since
     arrived = act.raw.internal_date
     if since is not None and arrived is not None and _utc(arrived) < _utc(since):
-        act.decision.because(f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered")
+        act.decision.because(
+            f"arrived before the cut-over {since:%Y-%m-%d %H:%M}: not answered",
+            f"masuk sebelum batas answer_mail_since {since:%d-%m-%Y %H:%M}: tidak dijawab",
+        )
         return
     ticket = act.ticket
     incomplete = act.answer_event == AnswerEvent.INCOMPLETE
     forms = _blank_forms_for(json.loads(ticket.missing)) if incomplete else ()
     if not valid_address(act.message.sender.address):
         ticket.needs_staff = True
-        ticket.staff_note = "no usable sender address: not answered"
+        ticket.staff_note = "alamat pengirim tidak dapat dipakai: tidak dijawab"
         act.session.add(ticket)
         return
     refusal = answer_refusal(act.session, act.settings.limits, act.message.sender.address)
     if refusal is not None:
-        act.decision.because(f"not answered: {refusal}")
-        audit(act.session, ticket, actor="bot", action="not_answered", detail=refusal)
+        reason, shown = refusal
+        act.decision.because(f"not answered: {reason}", f"tidak dijawab: {shown}")
+        audit(act.session, ticket, actor="bot", action="not_answered", detail=shown)
         return
     queue_ticket_answer(
         act.session,
@@ -271,6 +284,9 @@ def _request_arrived(raw: RawMessage, settings: Settings, created: datetime) -> 
     return arrived
 
 
+FLAGGED_NOTE = "Pesan ini tidak dapat diproses otomatis: periksa dan tangani secara manual."
+
+
 def record_flagged(
     session: Session,
     settings: Settings,
@@ -299,7 +315,7 @@ def record_flagged(
         kind=Kind.OTHER,
         status=TicketStatus.NEW,
         needs_staff=True,
-        staff_note=reason[:1000],
+        staff_note=f"{FLAGGED_NOTE} Rincian teknis: {reason[:1000]}",
         subject="(pesan tidak dapat diproses otomatis)",
     )
     session.add(ticket)
@@ -333,7 +349,7 @@ def _open(act: Act) -> None:
         complete=d.complete,
         missing=json.dumps(d.missing),
         fields=json.dumps(d.fields),
-        reasons=json.dumps(d.reasons),
+        reasons=json.dumps(d.shown_reasons),
         holds_credentials=d.holds_credentials,
         deadline=_stated_deadline(d),
     )
@@ -343,7 +359,11 @@ def _open(act: Act) -> None:
         # A subject that names a ticket we cannot trust it to join: link, and let staff look.
         ticket.linked_ref = d.ticket_ref
         ticket.needs_staff = True
-        ticket.staff_note = f"names ticket {d.ticket_ref} but is not a trusted follow-up of it"
+        ticket.staff_note = (
+            f"menyebut tiket {d.ticket_ref}, tetapi tidak dapat dipastikan sebagai tindak "
+            "lanjutnya (pengirim lain, bukan balasan pesan kami): periksa lalu gabungkan bila "
+            "memang terkait"
+        )
     if d.kind in PRIVILEGED_KINDS and not (d.sender_verified and agency is not None):
         _flag_unconfirmed_sender(ticket, d, known=agency is not None)
     act.session.add(ticket)
@@ -353,7 +373,8 @@ def _open(act: Act) -> None:
         ticket,
         actor="bot",
         action="created",
-        detail=f"{d.kind}, {'complete' if d.complete else 'missing ' + ', '.join(d.missing)}",
+        detail=f"{kind_name(d.kind)}, "
+        + ("lengkap" if d.complete else "kurang " + ", ".join(map(document_name, d.missing))),
     )
     act.ticket = ticket
     act.answer_event = first_answer_event(d.kind, d.complete)
@@ -365,13 +386,20 @@ def _flag_unconfirmed_sender(ticket: Ticket, decision: Decision, *, known: bool)
         *([] if decision.sender_verified else ["the sender's address is not verified"]),
         *([] if known else ["the sender is not in the agency registry"]),
     ]
+    shown = [
+        *([] if decision.sender_verified else ["alamat pengirim tidak terverifikasi"]),
+        *([] if known else ["pengirim tidak terdaftar di daftar instansi"]),
+    ]
     note = (
-        f"{decision.kind}: {' and '.join(doubts)}; confirm with the agency before acting. "
-        "The outcome goes only to the address on record."
+        f"{kind_name(decision.kind)}: {' dan '.join(shown)}. Pastikan kepada instansi "
+        "sebelum menindaklanjuti; hasilnya hanya dikirim ke alamat yang terdaftar."
     )
     ticket.needs_staff = True
     ticket.staff_note = f"{ticket.staff_note}; {note}" if ticket.staff_note else note
-    decision.because(f"flagged for staff: {' and '.join(doubts)}")
+    decision.because(
+        f"flagged for staff: {' and '.join(doubts)}",
+        f"ditandai untuk diperiksa petugas: {' dan '.join(shown)}",
+    )
 
 
 def _stated_deadline(decision: Decision) -> datetime | None:
@@ -384,20 +412,25 @@ def _stated_deadline(decision: Decision) -> datetime | None:
 
 def _join(act: Act, ticket: Ticket) -> None:
     act.ticket, act.joined = ticket, True
-    act.decision.because(f"follow-up joins ticket {ticket.ref}")
+    act.decision.because(
+        f"follow-up joins ticket {ticket.ref}", f"tindak lanjut digabungkan ke tiket {ticket.ref}"
+    )
     audit(
         act.session,
         ticket,
         actor="bot",
         action="followup",
-        detail=f"message from {act.message.sender.address}",
+        detail=f"pesan dari {act.message.sender.address}",
     )
     ticket.holds_credentials = ticket.holds_credentials or act.decision.holds_credentials
     if ticket.status == TicketStatus.AWAITING_REQUESTER:
         # The answer staff waited for: the ticket is theirs to work on again.
         set_status(ticket, TicketStatus.IN_PROGRESS, act.settings.sla)
-        act.decision.because(f"answers the question on {ticket.ref}: back in progress")
-        audit(act.session, ticket, actor="bot", action="status", detail="requester answered")
+        act.decision.because(
+            f"answers the question on {ticket.ref}: back in progress",
+            f"menjawab pertanyaan pada {ticket.ref}: kembali Diproses",
+        )
+        audit(act.session, ticket, actor="bot", action="status", detail="pemohon menjawab")
     ticket.updated_at = utcnow()
     act.session.add(ticket)
 
@@ -412,7 +445,7 @@ def _refresh_missing(act: Act, ticket: Ticket) -> None:
             ticket,
             actor="bot",
             action="status",
-            detail=f"all documents received: {ticket.status}",
+            detail=f"semua dokumen diterima: {status_name(ticket.status)}",
         )
     elif set(json.loads(ticket.missing)) < was_missing:
         # Progress, but not all: say what is still missing. Only progress is answered, so
@@ -446,13 +479,18 @@ def _resent(act: Act) -> Ticket | None:
         for_update=True,
     )
     if ticket is not None:
-        d.because(resend_reason(ticket.ref))
+        d.because(*resend_reason(ticket.ref))
         act.resend = True
     return ticket
 
 
-def resend_reason(ref: str) -> str:
-    return f"a resend of open ticket {ref} (same sender, kind and kode tender): joined to it"
+def resend_reason(ref: str) -> tuple[str, str]:
+    """Why a request joins its open ticket: in English, and as the officer reads it."""
+    return (
+        f"a resend of open ticket {ref} (same sender, kind and kode tender): joined to it",
+        f"kiriman ulang tiket terbuka {ref} (pengirim, jenis, dan kode tender sama): "
+        "digabungkan ke tiket itu",
+    )
 
 
 def _trusted_followup_ticket(act: Act) -> Ticket | None:
@@ -475,7 +513,10 @@ def _trusted_followup_ticket(act: Act) -> Ticket | None:
         return ticket
     agency = find_agency(act.session, sender) if sender else None
     if agency is not None and agency.id == ticket.agency_id:
-        act.decision.because(f"sender {sender} is of the requester's agency {agency.name}")
+        act.decision.because(
+            f"sender {sender} is of the requester's agency {agency.name}",
+            f"pengirim {sender} berasal dari instansi pemohon, {agency.name}",
+        )
         return ticket
     return None
 

@@ -16,8 +16,11 @@ from helpdesk.settings import LimitsSection
 _ANSWERS_LOCK_SPACE = 0x4C5053
 
 
-def answer_refusal(session: Session, limits: LimitsSection, recipient: str) -> str | None:
-    """A short English reason not to answer `recipient` now, or None to go ahead.
+def answer_refusal(
+    session: Session, limits: LimitsSection, recipient: str
+) -> tuple[str, str] | None:
+    """Why not to answer `recipient` now, in short English and as staff read it, or None
+    to go ahead.
 
     Holds the address's turn (see `take_turn_for`) until the caller's transaction ends:
     queue the answer in that same transaction, and the ceilings hold with several workers.
@@ -26,14 +29,18 @@ def answer_refusal(session: Session, limits: LimitsSection, recipient: str) -> s
     take_turn_for(session, address)
     blocked = session.get(BlockedAddress, address)
     if blocked is not None:
-        return f"{address} is blocked ({blocked.reason})"
+        return f"{address} is blocked ({blocked.reason})", f"{address} diblokir ({blocked.reason})"
     now = utcnow()
     for window, ceiling in (
         (timedelta(hours=1), limits.answers_per_hour),
         (timedelta(days=1), limits.answers_per_day),
     ):
         if _answers_since(session, address, now - window) >= ceiling:
-            return f"{address} already got {ceiling} answers in the last {_words(window)}"
+            return (
+                f"{address} already got {ceiling} answers in the last {_words(window)}",
+                f"{address} sudah menerima {ceiling} jawaban dalam satu "
+                f"{'jam' if window <= timedelta(hours=1) else 'hari'} terakhir",
+            )
     return None
 
 

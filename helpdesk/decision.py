@@ -55,7 +55,8 @@ class Decision:
     # A permanent-failure DSN of one of our answers: whom it failed for, and that answer.
     bounced_recipients: tuple[str, ...] = ()
     bounced_message_id: str | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # English: `check --json`, the logs
+    shown_reasons: list[str] = field(default_factory=list)  # the same, as staff read them
 
     @property
     def complete(self) -> bool:
@@ -65,9 +66,11 @@ class Decision:
     def automatic(self) -> bool:
         return self.kind == Kind.AUTOMATIC
 
-    def because(self, reason: str) -> None:
-        """Record one line of evidence for staff ("why did the bot do that?")."""
+    def because(self, reason: str, shown: str) -> None:
+        """Record one line of evidence ("why did the bot do that?"): in English for
+        scripts and logs, and `shown` in Indonesian, for the officer on the ticket."""
         self.reasons.append(reason)
+        self.shown_reasons.append(shown)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -23,7 +23,15 @@ from __future__ import annotations
 
 
 class HelpdeskError(Exception):
-    """Root of every error the helpdesk raises on purpose."""
+    """Root of every error the helpdesk raises on purpose.
+
+    The message speaks to the command line (its commands and flags); `shown` may say the
+    same in Indonesian for the staff pages, where there are none.
+    """
+
+    def __init__(self, message: str = "", *, shown: str = "") -> None:
+        super().__init__(message)
+        self.shown = shown or message
 
 
 class ConfigError(HelpdeskError):
@@ -67,5 +75,8 @@ class TicketNotFoundError(HelpdeskError, LookupError):
     """No ticket has the reference a command named."""
 
     def __init__(self, ref: str) -> None:
-        super().__init__(f"No ticket {ref}. Check the reference with `helpdesk tickets list`.")
+        super().__init__(
+            f"No ticket {ref}. Check the reference with `helpdesk tickets list`.",
+            shown=f"Tiket {ref} tidak ditemukan. Periksa nomor tiketnya.",
+        )
         self.ref = ref

@@ -352,8 +352,6 @@ def response_hours(ticket: Ticket, office: OfficeHours) -> tuple[float | None, f
     return since_request(ticket.first_answer_at), since_request(ticket.resolved_at)
 
 
-
-
 def median_hours(values: list[float]) -> float | None:
     """Median of `values` rounded to 0.01 h, or None when there is none."""
     return round(statistics.median(values), 2) if values else None

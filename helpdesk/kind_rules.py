@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from helpdesk.domain import Kind
+from replies.names import document_name
 
 ADMIN: Final = r"adm(?:in(?:istrator|istrasi)?)?\.?\s*agen(?:cy|cies|si|sy)"
 PASSWORD: Final = r"(?:pass\s?w[ao]?r?d|pasword|passwd|pwd|kata\s*sandi|sandi)"
@@ -164,6 +165,30 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
 )
 
+# Each rule's label as the ticket page shows it (tests/test_shown_reasons.py: every rule).
+SHOWN_LABELS: Final[dict[str, str]] = {
+    "forensic test": "uji forensik",
+    "RHS file": "berkas RHS",
+    "file fails to open": "berkas gagal dibuka",
+    "problem handling": "penanganan permasalahan",
+    "data-entry error": "kesalahan input data",
+    "schedule change": "perubahan jadwal",
+    "correction of tender data": "koreksi data tender",
+    "tender data": "data tender",
+    "password reset": "reset kata sandi",
+    "reset of the admin account": "reset akun admin",
+    "Administrator Agency cannot log in": "Administrator Agency tidak dapat login",
+    "replacement of the Administrator Agency": "penggantian Administrator Agency",
+    "old/new admin": "admin lama/baru",
+    "additional Administrator Agency": "penambahan Administrator Agency",
+    "joining LPSE": "bergabung dengan LPSE",
+    "new agency using LPSE": "instansi baru memakai LPSE",
+    "data request": "permintaan data",
+    "sub agency": "sub agency",
+    "an agency of its own under another agency (sub agency)":
+        "agency tersendiri di bawah agency lain (sub agency)",
+}  # fmt: skip
+
 # Documents found in the attachments and the kind each one points to.
 DOCUMENT_WEIGHTS: Final[dict[str, tuple[tuple[Kind, float], ...]]] = {
     "forensic_form": ((Kind.FORENSIC_TEST, 3),),
@@ -227,11 +252,13 @@ class Score:
     kind: Kind
     points: float = 0.0
     evidence: list[str] | None = None
+    shown_evidence: list[str] | None = None  # the same, in Indonesian
     beyond_subject: bool = False  # the body or a document speaks for it, not only the subject
 
-    def add(self, points: float, what: str, *, beyond_subject: bool = True) -> None:
+    def add(self, points: float, what: str, shown: str, *, beyond_subject: bool = True) -> None:
         self.points += points
         self.evidence = [*(self.evidence or []), f"{what} (+{points:g})"]
+        self.shown_evidence = [*(self.shown_evidence or []), f"{shown} (+{points:g})"]
         self.beyond_subject = self.beyond_subject or beyond_subject
 
     @property
@@ -258,10 +285,12 @@ def score_kinds(
         bonus = SUBJECT_BONUS if in_subject and subject_weight == 1.0 else 0.0
         weight = rule.weight if in_body else rule.weight * subject_weight
         where = "subject" if in_subject else "body"
+        shown = f"«{SHOWN_LABELS[rule.label]}» di {'perihal' if in_subject else 'isi pesan'}"
         scores.setdefault(rule.kind, Score(rule.kind)).add(
-            weight + bonus, f"'{rule.label}' in the {where}", beyond_subject=in_body
+            weight + bonus, f"'{rule.label}' in the {where}", shown, beyond_subject=in_body
         )
     for document in dict.fromkeys(documents):
         for kind, weight in DOCUMENT_WEIGHTS.get(document, ()):
-            scores.setdefault(kind, Score(kind)).add(weight, f"{document} attached")
+            shown = f"{document_name(document)} terlampir"
+            scores.setdefault(kind, Score(kind)).add(weight, f"{document} attached", shown)
     return scores

@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Agency, Ticket, utcnow
-from parsers.fields import check_nip
+from parsers.fields import nip_problem
 
 SHEET: Final = "Instansi"
 # Model field -> the header the export writes; order is the column order.
@@ -98,7 +98,9 @@ class RegistryImportError(HelpdeskError, ValueError):
         count = len(errors)
         super().__init__(
             f"{path.name}: {count} error{'s' if count != 1 else ''}, nothing was imported. "
-            "Correct the workbook and import it again."
+            "Correct the workbook and import it again.",
+            shown=f"{path.name}: {count} kesalahan, tidak ada yang diimpor. Perbaiki berkasnya, "
+            "lalu impor lagi.",
         )
         self.path = path
         self.errors = list(errors)
@@ -106,14 +108,16 @@ class RegistryImportError(HelpdeskError, ValueError):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in the workbook; `row` is the Excel row number, None for the whole file."""
+    """One problem in the workbook; `row` is the Excel row number, None for the whole file.
+    The message is Indonesian: whoever keeps the registry reads it, on the page or the
+    command line, beside the sheet's Indonesian column names."""
 
     row: int | None
     column: str
     message: str
 
     def __str__(self) -> str:
-        where = "file" if self.row is None else f"row {self.row}"
+        where = "berkas" if self.row is None else f"baris {self.row}"
         column = f", {self.column}" if self.column else ""
         return f"{where}{column}: {self.message}"
 
@@ -255,23 +259,24 @@ def _items(text: str, *, commas: bool = True) -> list[str]:
 
 
 def email_problem(address: str) -> str | None:
-    """Why `address` is not a plain mail address, or None: `"no @ in 'budi.gmail.com'"`."""
+    """Why `address` is not a plain mail address, or None:
+    `"'budi.gmail.com' harus memuat tepat satu @"`."""
     if not address or any(ch.isspace() for ch in address):
-        return f"'{address}' contains spaces" if address else "the address is empty"
+        return f"'{address}' memuat spasi" if address else "alamatnya kosong"
     if address.count("@") != 1:
-        return f"'{address}' must contain exactly one @"
+        return f"'{address}' harus memuat tepat satu @"
     local, domain = address.lower().split("@")
     if not _LOCAL.match(local):
-        return f"'{address}' has an invalid part before the @"
+        return f"'{address}': bagian sebelum @ tidak sah"
     if not _DOMAIN.match(domain):
-        return f"'{address}' has an invalid domain (it needs a dot, e.g. karawangkab.go.id)"
+        return f"'{address}': domainnya tidak sah (perlu titik, misalnya karawangkab.go.id)"
     return None
 
 
 def _parse_name(value: object, problems: list[str]) -> str:
     name = " ".join(_cell_text(value).split())
     if not name:
-        problems.append("the agency name is required")
+        problems.append("nama instansi wajib diisi")
     return name
 
 
@@ -280,11 +285,11 @@ def _parse_domains(value: object, problems: list[str]) -> list[str]:
     for item in _items(_cell_text(value)):
         domain = item.lower().lstrip("@").rstrip(".")
         if "@" in domain or not _DOMAIN.match(domain):
-            problems.append(f"'{item}' is not a mail domain such as karawangkab.go.id")
+            problems.append(f"'{item}' bukan domain surel seperti karawangkab.go.id")
         elif is_public_webmail(domain):
             problems.append(
-                f"{domain} is public webmail, not an agency domain; "
-                "list the full address under Alamat Email Lain instead"
+                f"{domain} adalah webmail umum, bukan domain instansi; tulis alamat lengkapnya "
+                "di kolom Alamat Email Lain"
             )
         elif domain not in domains:
             domains.append(domain)
@@ -318,16 +323,16 @@ def _parse_admin_email(value: object, problems: list[str]) -> str:
 def _parse_nip(value: object, problems: list[str]) -> str:
     if isinstance(value, float) and abs(value) >= 10**_EXCEL_DIGITS:
         problems.append(
-            "the NIP was stored as a number and Excel kept only 15 of its digits; "
-            "format the column as Text and type the NIP again"
+            "NIP tersimpan sebagai angka dan Excel hanya menyimpan 15 digitnya; ubah format "
+            "kolom menjadi Teks, lalu ketik ulang NIP-nya"
         )
         return ""
     text = _cell_text(value)
     if not text:
         return ""
-    problem = check_nip(text)
+    problem = nip_problem(text)
     if problem:
-        problems.append(f"NIP '{text}': {problem}")
+        problems.append(f"NIP '{text}': {problem[1]}")
     return re.sub(r"[\s.\-]", "", text)
 
 
@@ -347,7 +352,7 @@ def _phone(text: str, problems: list[str]) -> str:
     if phone.startswith("62"):
         phone = "+" + phone
     if not _PHONE.match(phone):
-        problems.append(f"phone '{text}' must be digits starting with 0 or +62")
+        problems.append(f"nomor telepon '{text}' harus berupa angka yang diawali 0 atau +62")
     return phone
 
 
@@ -360,7 +365,7 @@ def _parse_pokja(value: object, problems: list[str]) -> list[dict[str, str]]:
     for item in _items(_cell_text(value), commas=False):
         found: list[str] = []
         contact = _pokja_contact(item, found)
-        problems.extend(f"Pokja contact '{item}': {problem}" for problem in found)
+        problems.extend(f"kontak Pokja '{item}': {problem}" for problem in found)
         contacts.append(contact)
     return contacts
 
@@ -384,17 +389,17 @@ def _pokja_contact(item: str, problems: list[str]) -> dict[str, str]:
     """'Budi, S.T. <budi@x.go.id> 0812 3456' -> `{"name", "email", "phone"}`."""
     name, email, phone = _pokja_parts(item)
     if email == "<>":
-        problems.append("the address between < > is empty")
+        problems.append("alamat di antara < > kosong")
         email = ""
     elif "@" in name:
-        problems.append("put the address between < >, as 'Nama <email> 0812...'")
+        problems.append("tulis alamatnya di antara < >, seperti 'Nama <email> 0812...'")
     contact = {
         "name": " ".join(name.split()),
         "email": _parse_email(email, problems),
         "phone": _phone(phone.strip(), problems),
     }
     if not contact["name"] and not contact["email"] and not problems:
-        problems.append("give a name or an address, as 'Nama <email> 0812...'")
+        problems.append("isi nama atau alamat, seperti 'Nama <email> 0812...'")
     return contact
 
 
@@ -435,9 +440,9 @@ def _cross_row_errors(rows: Sequence[_AgencyRow]) -> list[RowError]:
         for column, key in keys:
             first = seen.setdefault((column, key), row.number)
             if first != row.number:
-                what = "agency" if column == "name" else f"'{key}'"
+                what = "instansi ini" if column == "name" else f"'{key}'"
                 errors.append(
-                    RowError(row.number, HEADERS[column], f"{what} already given in row {first}")
+                    RowError(row.number, HEADERS[column], f"{what} sudah ada di baris {first}")
                 )
     return errors
 
@@ -469,12 +474,12 @@ def _columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowError]]:
         if name is None:
             continue  # extra columns (No., Keterangan, ...) are the staff's own
         if name in found:
-            errors.append(RowError(None, HEADERS[name], "the column appears twice"))
+            errors.append(RowError(None, HEADERS[name], "kolom ini muncul dua kali"))
         found[name] = index
     # Every column is required: importing a sheet without, say, Kontak Pokja would
     # silently wipe every agency's Pokja contacts.
     errors += [
-        RowError(None, header, "the column is missing from the header row")
+        RowError(None, header, "kolom ini tidak ada di baris judul")
         for name, header in HEADERS.items()
         if name not in found
     ]
@@ -488,7 +493,7 @@ def _sheet(workbook: Any, path: Path) -> Any:
     if len(workbook.worksheets) == 1:
         return workbook.worksheets[0]
     raise RegistryImportError(
-        path, [RowError(None, "", f"the workbook has no sheet named '{SHEET}'")]
+        path, [RowError(None, "", f"berkas tidak memiliki sheet bernama '{SHEET}'")]
     )
 
 
@@ -503,13 +508,15 @@ def _read_rows(path: Path) -> tuple[list[_AgencyRow], list[RowError]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        raise RegistryImportError(path, [RowError(None, "", f"cannot open it: {exc}")]) from exc
+        raise RegistryImportError(
+            path, [RowError(None, "", f"tidak dapat dibuka sebagai XLSX ({exc})")]
+        ) from exc
     try:
         rows = list(_data_rows(_sheet(workbook, path)))
     finally:
         workbook.close()
     if not rows:
-        return [], [RowError(None, "", f"the sheet '{SHEET}' is empty")]
+        return [], [RowError(None, "", f"sheet '{SHEET}' kosong")]
     header_number, header = rows[0]
     columns, errors = _columns(header)
     if errors:

@@ -35,7 +35,7 @@ from helpdesk.search import move_texts
 from helpdesk.settings import Settings
 from helpdesk.sla_clock import restart_resolution, set_status
 from helpdesk.tickets import audit, get_ticket, recount_documents
-from replies.names import FORENSIC_OUTCOMES, status_name
+from replies.names import FORENSIC_OUTCOMES, outcome_name, status_name
 
 CLOSED = CLOSED_STATUSES
 # Their outcome hands out an Administrator Agency account: only to an address on record.
@@ -44,15 +44,7 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 class StaffActionError(HelpdeskError):
-    """A staff action cannot be done as asked; nothing was changed or sent.
-
-    The message speaks to the command line (its flags); `shown` says the same in
-    Indonesian for the staff pages, where there are no flags.
-    """
-
-    def __init__(self, message: str, *, shown: str = "") -> None:
-        super().__init__(message)
-        self.shown = shown or message
+    """A staff action cannot be done as asked; nothing was changed or sent."""
 
 
 @dataclass
@@ -82,7 +74,7 @@ def assign(session: Session, staff: Staff, ref: str, assignee: str) -> ActionRes
     ticket.assignee = officer.name
     if ticket.status == TicketStatus.NEW:
         set_status(ticket, TicketStatus.IN_PROGRESS, staff.settings.sla)
-    _save(session, ticket, staff, "assigned", f"to {ticket.assignee}")
+    _save(session, ticket, staff, "assigned", f"kepada {ticket.assignee}")
     return ActionResult(ticket.ref, ticket.status)
 
 
@@ -223,15 +215,15 @@ def merge(session: Session, staff: Staff, ref: str, *, into: str) -> ActionResul
         result.status = target.status
         event = AnswerEvent.DOCUMENTS_COMPLETE
         _answer_requester(session, staff, target, event, {}, result)
-    _save(session, source, staff, "merged", f"into {target.ref}")
-    _save(session, target, staff, "merged", f"{source.ref} joined: {moved}")
+    _save(session, source, staff, "merged", f"ke {target.ref}")
+    _save(session, target, staff, "merged", f"{source.ref} digabungkan: {moved}")
     return result
 
 
 def _move_contents(session: Session, source: Ticket, target: Ticket) -> str:
-    """Give `source`'s messages, files and search texts to `target`: "2 messages, 3 files"."""
+    """Give `source`'s messages, files and search texts to `target`: "2 pesan, 3 berkas"."""
     counts = []
-    for model, what in ((InboundMessage, "messages"), (StoredAttachment, "files")):
+    for model, what in ((InboundMessage, "pesan"), (StoredAttachment, "berkas")):
         rows = session.exec(select(model).where(model.ticket_id == source.id)).all()
         for row in rows:
             row.ticket_id = target.id
@@ -287,7 +279,8 @@ def resolve(
         _resolve_to_admin_on_record(session, staff, ticket, extra, files, result)
     else:
         _answer_requester(session, staff, ticket, AnswerEvent.RESOLVED, extra, result, files)
-    _save(session, ticket, staff, "resolved", f"outcome {outcome}; {note}" if outcome else note)
+    done = f"hasil: {outcome_name(outcome)}; {note}" if outcome else note
+    _save(session, ticket, staff, "resolved", done)
     return result
 
 

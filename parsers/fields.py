@@ -99,20 +99,36 @@ def check_nip(text: str) -> str | None:
 
     `check_nip("19801345 200501 1 007") == "birth date 19801345 is not a valid date"`.
     """
+    problem = nip_problem(text)
+    return problem[0] if problem else None
+
+
+def nip_problem(text: str) -> tuple[str, str] | None:
+    """check_nip's problem in English and in Indonesian (for the officer), or None."""
     digits = re.sub(r"[\s.\-]", "", text)
     if not digits.isdigit() or len(digits) != 18:
-        return f"a NIP has 18 digits, this one has {sum(ch.isdigit() for ch in digits)}"
+        count = sum(ch.isdigit() for ch in digits)
+        return (
+            f"a NIP has 18 digits, this one has {count}",
+            f"NIP terdiri atas 18 angka, yang ini {count}",
+        )
     birth, appointed, sex, serial = digits[:8], digits[8:14], digits[14], digits[15:]
     born = _date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
     if born is None or not 1930 <= born.year <= date.today().year - 15:
-        return f"birth date {birth} is not a valid date"
+        return (
+            f"birth date {birth} is not a valid date",
+            f"tanggal lahir {birth} bukan tanggal yang sah",
+        )
     year, month = int(appointed[:4]), int(appointed[4:])
     if not 1 <= month <= 12 or not born.year + 15 <= year <= date.today().year + 1:
-        return f"appointment {appointed} is not a valid year and month"
+        return (
+            f"appointment {appointed} is not a valid year and month",
+            f"TMT pengangkatan {appointed} bukan tahun dan bulan yang sah",
+        )
     if sex not in "12":
-        return f"sex digit {sex} is not 1 or 2"
+        return f"sex digit {sex} is not 1 or 2", f"angka jenis kelamin {sex} bukan 1 atau 2"
     if serial == "000":
-        return "serial number 000 is not valid"
+        return "serial number 000 is not valid", "nomor urut 000 tidak sah"
     return None
 
 

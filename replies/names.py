@@ -94,6 +94,7 @@ STAFF_FIELD_LABELS: Final[dict[str, str]] = {
     "jadwal_baru": "Jadwal Baru",
     "nama": "Nama",
     "nip": "NIP",
+    "nip_problem": "Catatan NIP",
     "telepon": "Telepon",
     "email": "Email",
 }

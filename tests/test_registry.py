@@ -176,9 +176,9 @@ def test_every_row_error_is_reported_and_nothing_written(
         (9, "Kontak Pokja"),
     }
     messages = [str(e) for e in caught.value.errors]
-    assert "row 4, Instansi: agency already given in row 2" in messages
-    assert any("row 7, NIP Admin Agency" in m and "birth date 19801345" in m for m in messages)
-    assert any("row 9" in m and "15 of its digits" in m for m in messages)
+    assert "baris 4, Instansi: instansi ini sudah ada di baris 2" in messages
+    assert any("baris 7, NIP Admin Agency" in m and "tanggal lahir 19801345" in m for m in messages)
+    assert any("baris 9" in m and "15 digitnya" in m for m in messages)
     assert _registry(engine) == before
 
 
@@ -188,7 +188,7 @@ def test_webmail_is_refused_as_domain_but_allowed_as_address(
     with Session(engine) as session, pytest.raises(RegistryImportError) as caught:
         import_registry(session, make_workbook(["Dinas A", "Yahoo.co.id; hotmail.co.uk"]))
     assert [e.column for e in caught.value.errors] == ["Domain Email", "Domain Email"]
-    assert "public webmail" in caught.value.errors[0].message
+    assert "webmail umum" in caught.value.errors[0].message
     _import(engine, make_workbook(["Dinas A", "", "dinas.a@yahoo.co.id"]))
     assert _find(engine, "dinas.a@yahoo.co.id") == "Dinas A"
     assert _find(engine, "someone.else@yahoo.co.id") is None
@@ -256,7 +256,7 @@ def test_missing_column_is_an_error(engine: Engine, make_workbook: MakeWorkbook)
     with Session(engine) as session, pytest.raises(RegistryImportError) as caught:
         import_registry(session, make_workbook(DINKES[:7], header=HEADER[:7]))
     assert [str(e) for e in caught.value.errors] == [
-        "row 1, Kontak Pokja: the column is missing from the header row"
+        "baris 1, Kontak Pokja: kolom ini tidak ada di baris judul"
     ]
 
 
@@ -294,10 +294,10 @@ def test_cli_import_lists_every_error_and_exits_1(
     runner = CliRunner()
     result = runner.invoke(agencies, ["import", str(path)], obj=_StandInContext(engine))
     assert result.exit_code == 1
-    assert "row 3, Domain Email: gmail.com is public webmail" in result.stderr
-    assert "row 4, Instansi: the agency name is required" in result.stderr
-    assert "row 4, NIP Admin Agency" in result.stderr
-    assert "3 errors, nothing was imported" in result.stderr
+    assert "baris 3, Domain Email: gmail.com adalah webmail umum" in result.stderr
+    assert "baris 4, Instansi: nama instansi wajib diisi" in result.stderr
+    assert "baris 4, NIP Admin Agency" in result.stderr
+    assert "3 kesalahan, tidak ada yang diimpor" in result.stderr
     assert _registry(engine) == []
 
 

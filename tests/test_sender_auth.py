@@ -260,9 +260,9 @@ def test_a_spoofed_reset_is_flagged_and_its_outcome_goes_to_the_record(tmp_path:
     desk.run_once()
 
     ticket = _only_ticket(desk)
-    assert ticket.needs_staff and "not verified" in ticket.staff_note
+    assert ticket.needs_staff and "tidak terverifikasi" in ticket.staff_note
     shown = _shown(desk, ticket.ref)  # what `tickets show` prints
-    assert "PERLU DICEK PETUGAS" in shown and "address on record" in shown
+    assert "PERLU DICEK PETUGAS" in shown and "alamat yang terdaftar" in shown
     (answer,) = desk.answers()
     assert answer["To"].addresses[0].addr_spec == "kepala@dinkes.karawangkab.go.id"
 
@@ -275,7 +275,7 @@ def test_an_unknown_sender_is_flagged_as_not_in_the_registry(tmp_path: Path) -> 
     desk.receive(_reset(f"Authentication-Results: {PASS}", From="Admin <admin.x@gmail.com>"))
     desk.run_once()
     ticket = _only_ticket(desk)
-    assert ticket.needs_staff and "not in the agency registry" in ticket.staff_note
+    assert ticket.needs_staff and "tidak terdaftar di daftar instansi" in ticket.staff_note
 
 
 @pytest.mark.parametrize(

@@ -279,6 +279,14 @@ def test_unknown_ticket_is_404(web: WebDesk) -> None:
     assert response.status_code == 404 and "tidak ditemukan" in response.text
 
 
+def test_the_error_pages_speak_indonesian(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    for response in (client.get("/no-such-page"), client.put("/")):
+        assert response.status_code in (404, 405)
+        assert "Not Found" not in response.text and "Method Not Allowed" not in response.text
+        assert "Tidak ditemukan" in response.text or "Tidak diizinkan" in response.text
+
+
 def test_mail_text_is_escaped_and_credentials_masked(web: WebDesk) -> None:
     client = web.logged_in("Dedi")
     for page in (client.get(f"/tickets/{HOSTILE_REF}").text, client.get("/").text):
@@ -335,6 +343,20 @@ def test_the_ticket_page_speaks_indonesian_in_wib_and_chooses_no_outcome(web: We
     assert "Waktu (WIB)" in history and "UTC" not in history
     assert "<td>tanda terima</td>" in page or "<td>berkas belum lengkap</td>" in page
     assert '<option value="" selected disabled>' in page  # the officer must pick the outcome
+
+
+def test_the_bots_reasons_notes_history_and_clock_read_in_indonesian(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = client.get(f"/tickets/{INCOMPLETE}").text
+    reasons = page[page.index("Alasan keputusan bot") : page.index("</ul>", page.index("Alasan"))]
+    assert "jenis Permintaan Uji Forensik" in reasons and "belum lengkap: kurang" in reasons
+    assert "pengirim tidak terverifikasi" in reasons
+    for english in ("kind ", "missing", "sender", "attached", "points"):
+        assert english not in reasons
+    history = page[page.index("<h2>Riwayat</h2>") :]
+    assert "kurang Berita Acara Uji Forensik" in history and "missing" not in history
+    queue = client.get("/").text
+    assert "jam kerja" in queue  # each open ticket's SLA clock, in working time
 
 
 def test_the_ticket_page_shows_each_answers_text_other_tickets_and_colleagues(

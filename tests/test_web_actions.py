@@ -162,6 +162,19 @@ def test_a_refused_action_shows_why_and_changes_nothing(web: WebDesk) -> None:
     assert "Isi alasan penolakan" in page.text and "--reason" not in page.text
 
 
+def test_every_refused_form_keeps_what_was_typed_in_it(web: WebDesk) -> None:
+    client = web.logged_in("Dedi")
+    page = preview(client, FORENSIC, "resolve", note="Berkas <dibuka> & dicek")  # no outcome
+    assert page.status_code == 400
+    resolve_form = page.text[page.text.index('action="/tickets/' + FORENSIC + '/resolve"') :]
+    assert "Berkas &lt;dibuka&gt; &amp; dicek</textarea>" in resolve_form
+    page = preview(client, FORENSIC, "merge", into="HD-2026-09999")  # no such ticket
+    assert page.status_code == 400 and "Tiket HD-2026-09999 tidak ditemukan" in page.text
+    assert 'value="HD-2026-09999"' in page.text and "helpdesk tickets" not in page.text
+    page = preview(client, FORENSIC, "reject", reason="   ")  # blank: refused
+    assert page.status_code == 400 and "Isi alasan penolakan" in page.text
+
+
 def test_confirm_refuses_a_tampered_or_foreign_preview(web: WebDesk) -> None:
     dedi = web.logged_in("Dedi")
     page = preview(dedi, SCHEDULE, "resolve", note="ok").text

@@ -36,7 +36,7 @@ def agencies_import(obj: AppContext, file: Path) -> None:
         except RegistryImportError as exc:
             for error in exc.errors:
                 click.echo(str(error), err=True)
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(exc.shown) from exc  # in the rows' language
         session.commit()
     click.echo(_summary(report))
 

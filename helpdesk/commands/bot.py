@@ -74,7 +74,7 @@ def _note_resend(ctx: CliContext, sender: str, decision: Decision) -> None:
     with Session(ctx.reader) as session:
         ticket = resent_ticket(session, sender=sender, kind=decision.kind, kode_tender=kode)
     if ticket is not None:
-        decision.because(resend_reason(ticket.ref))
+        decision.because(*resend_reason(ticket.ref))
 
 
 @click.command()

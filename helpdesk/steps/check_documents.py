@@ -6,6 +6,7 @@ from helpdesk.decision import Decision
 from helpdesk.requirements import REQUIRED_DOCUMENTS, missing_documents
 from helpdesk.settings import Settings
 from parsers.types import ParsedMessage
+from replies.names import document_name
 
 
 def check_documents(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
@@ -22,7 +23,15 @@ def check_documents(message: ParsedMessage, decision: Decision, settings: Settin
     if decision.missing:
         decision.because(
             f"incomplete: missing {', '.join(decision.missing)}"
-            + (f" (found {', '.join(found)})" if found else " (no valid document attached)")
+            + (f" (found {', '.join(found)})" if found else " (no valid document attached)"),
+            f"belum lengkap: kurang {_names(decision.missing)}"
+            + (f" (ada: {_names(found)})" if found else " (tidak ada dokumen sah terlampir)"),
         )
     else:
-        decision.because(f"complete: {', '.join(found)} attached")
+        decision.because(
+            f"complete: {', '.join(found)} attached", f"lengkap: terlampir {_names(found)}"
+        )
+
+
+def _names(documents: list[str]) -> str:
+    return ", ".join(document_name(doc) for doc in documents)

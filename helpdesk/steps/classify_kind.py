@@ -21,6 +21,7 @@ from helpdesk.requirements import REQUIRED_DOCUMENTS
 from helpdesk.settings import Settings
 from parsers.quoting import strip_subject
 from parsers.types import ParsedMessage
+from replies.names import kind_name
 
 
 def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
@@ -39,29 +40,42 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
     ranked = sorted(scores.values(), key=lambda score: score.rank, reverse=True)
     if not ranked or ranked[0].points < MIN_SCORE:
         decision.kind = Kind.OTHER
-        decision.because("kind other: no request kind is clearly named; staff triage")
+        decision.because(
+            "kind other: no request kind is clearly named; staff triage",
+            "jenis Lainnya: tidak ada jenis permintaan yang jelas disebut; petugas memilah",
+        )
         return
     best = ranked[0]
     if _question_only(text, decision):
         decision.kind = Kind.OTHER
         decision.because(
-            f"kind other: a question without a request or documents (it names {best.kind})"
+            f"kind other: a question without a request or documents (it names {best.kind})",
+            "jenis Lainnya: pertanyaan tanpa permohonan atau dokumen (menyebut "
+            f"{kind_name(best.kind)})",
         )
         return
     if _bidder_without_documents(text, best, documents):
         decision.kind = Kind.OTHER
-        decision.because(f"kind other: a bidder (penyedia) writes; bidders cannot file {best.kind}")
+        decision.because(
+            f"kind other: a bidder (penyedia) writes; bidders cannot file {best.kind}",
+            f"jenis Lainnya: ditulis oleh penyedia, yang tidak dapat mengajukan "
+            f"{kind_name(best.kind)}",
+        )
         return
     if best.kind == Kind.PASSWORD_RESET and _not_admin_agency(text, documents):
         decision.kind = Kind.OTHER
         decision.because(
             "kind other: a password reset for an account that is not an Administrator Agency "
-            "(bidder, Pokja or PPK accounts are reset elsewhere)"
+            "(bidder, Pokja or PPK accounts are reset elsewhere)",
+            "jenis Lainnya: reset kata sandi untuk akun yang bukan Administrator Agency (akun "
+            "penyedia, Pokja atau PPK direset di tempat lain)",
         )
         return
     decision.kind = best.kind
     decision.because(
-        f"kind {best.kind} ({best.points:g} points): {_evidence(best)}{_runner_up(ranked)}"
+        f"kind {best.kind} ({best.points:g} points): {_evidence(best)}{_runner_up(ranked)}",
+        f"jenis {kind_name(best.kind)} ({best.points:g} poin): "
+        f"{'; '.join(best.shown_evidence or [])}{_runner_up_shown(ranked)}",
     )
 
 
@@ -94,3 +108,10 @@ def _runner_up(ranked: list[Score]) -> str:
         return ""
     second = ranked[1]
     return f" [next: {second.kind} {second.points:g}]"
+
+
+def _runner_up_shown(ranked: list[Score]) -> str:
+    if len(ranked) < 2:
+        return ""
+    second = ranked[1]
+    return f" [berikutnya: {kind_name(second.kind)} {second.points:g}]"

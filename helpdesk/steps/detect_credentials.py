@@ -13,10 +13,17 @@ def detect_credentials(message: ParsedMessage, decision: Decision, settings: Set
     """Set `holds_credentials`; the reason names where, never the password itself."""
     if decision.automatic:
         return
-    places = ["the mail body"] if has_credentials(request_text(message)) else []
-    for item in inspected_files(message, settings.helpdesk.max_attachment_bytes):
-        if item.valid and any(has_credentials(page) for page in item.pages):
-            places.append(repr(item.filename))
-    if places:
+    in_body = has_credentials(request_text(message))
+    files = [
+        repr(item.filename)
+        for item in inspected_files(message, settings.helpdesk.max_attachment_bytes)
+        if item.valid and any(has_credentials(page) for page in item.pages)
+    ]
+    if in_body or files:
         decision.holds_credentials = True
-        decision.because(f"holds credentials (a password) in {', '.join(places)}: mask when shown")
+        places = ["the mail body"] * in_body + files
+        shown = ["isi pesan"] * in_body + files
+        decision.because(
+            f"holds credentials (a password) in {', '.join(places)}: mask when shown",
+            f"berisi kredensial (kata sandi) di {', '.join(shown)}: disamarkan saat ditampilkan",
+        )

@@ -20,9 +20,10 @@ def detect_schedule_change(message: ParsedMessage, decision: Decision, settings:
         found = SCHEDULE_ASKS.search(kept)
         if found:
             decision.schedule_change = True
-            decision.because(f"schedule change: '{' '.join(found.group(0).split())}'")
+            words = " ".join(found.group(0).split())
+            decision.because(f"schedule change: '{words}'", f"perubahan jadwal: «{words}»")
             return
-    decision.because("no schedule change asked")
+    decision.because("no schedule change asked", "tidak meminta perubahan jadwal")
 
 
 def _form_pages(message: ParsedMessage, decision: Decision, settings: Settings) -> list[str]:

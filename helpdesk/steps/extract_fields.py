@@ -10,11 +10,11 @@ from helpdesk.readings import file_texts, request_text
 from helpdesk.settings import Settings
 from parsers.fields import (
     bare_code,
-    check_nip,
     code_from_rhs_name,
     kode_tender,
     labelled_fields,
     mask_credentials,
+    nip_problem,
     nips,
 )
 from parsers.quoting import strip_subject
@@ -40,10 +40,10 @@ def extract_fields(message: ParsedMessage, decision: Decision, settings: Setting
     if decision.automatic:
         return
     texts = [request_text(message), *file_texts(message, settings.helpdesk.max_attachment_bytes)]
-    code, where = _tender_code(message, decision, texts)
+    code, where, shown = _tender_code(message, decision, texts)
     if code:
         decision.fields["kode_tender"] = code
-        decision.because(f"kode tender {code} found {where}")
+        decision.because(f"kode tender {code} found {where}", f"kode tender {code} {shown}")
     found = labelled_fields(texts)
     for name in _KIND_FIELDS.get(decision.kind, ()):
         if name in found:
@@ -54,19 +54,25 @@ def extract_fields(message: ParsedMessage, decision: Decision, settings: Setting
 
 def _tender_code(
     message: ParsedMessage, decision: Decision, texts: list[str]
-) -> tuple[str | None, str]:
-    """The labelled code first; else a lone number in the subject; else a .rhs file's prefix."""
+) -> tuple[str | None, str, str]:
+    """The labelled code first; else a lone number in the subject; else a .rhs file's
+    prefix; with where it was found, in English and in Indonesian."""
     code = kode_tender(texts)
     if code:
-        return code, "next to its label"
+        return code, "next to its label", "ditemukan di samping labelnya"
     code = bare_code(strip_subject(message.subject))
     if code:
-        return code, "alone in the subject"
+        return code, "alone in the subject", "ditemukan sendiri di perihal"
     for verdict in decision.attachments:
         code = code_from_rhs_name(verdict.filename)
         if code:
-            return code, f"in the bid file name {verdict.filename!r}"
-    return None, ""
+            name = repr(verdict.filename)
+            return (
+                code,
+                f"in the bid file name {name}",
+                f"ditemukan di nama berkas penawaran {name}",
+            )
+    return None, "", ""
 
 
 def _check_nip(texts: list[str], decision: Decision) -> None:
@@ -75,7 +81,10 @@ def _check_nip(texts: list[str], decision: Decision) -> None:
     if not numbers:
         return
     decision.fields["nip"] = numbers[0]
-    problem = check_nip(numbers[0])
+    problem = nip_problem(numbers[0])
     if problem:
-        decision.fields["nip_problem"] = problem
-        decision.because(f"NIP {numbers[0]} looks wrong: {problem}")
+        reason, shown = problem
+        decision.fields["nip_problem"] = reason
+        decision.because(
+            f"NIP {numbers[0]} looks wrong: {reason}", f"NIP {numbers[0]} tampaknya salah: {shown}"
+        )

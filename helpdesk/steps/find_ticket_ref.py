@@ -20,7 +20,10 @@ def find_ticket_ref(message: ParsedMessage, decision: Decision, settings: Settin
     found = pattern.search(message.subject)
     if found:
         decision.ticket_ref = found.group(0).upper()
-        decision.because(f"follow-up of {decision.ticket_ref}: named in the subject")
+        decision.because(
+            f"follow-up of {decision.ticket_ref}: named in the subject",
+            f"tindak lanjut {decision.ticket_ref}: disebut di perihal",
+        )
         return
     # Only our own Message-IDs carry a ticket; a ref inside someone else's id means nothing.
     for reference in (message.in_reply_to, *reversed(message.references)):
@@ -28,5 +31,8 @@ def find_ticket_ref(message: ParsedMessage, decision: Decision, settings: Settin
             match = pattern.match(reference)
             if match:
                 decision.ticket_ref = match.group(0).upper()
-                decision.because(f"follow-up of {decision.ticket_ref}: it answers our message")
+                decision.because(
+                    f"follow-up of {decision.ticket_ref}: it answers our message",
+                    f"tindak lanjut {decision.ticket_ref}: membalas pesan kami",
+                )
                 return

@@ -9,6 +9,7 @@ from parsers.attachments import InspectedFile
 from parsers.documents import documents_in
 from parsers.names import display_path
 from parsers.types import ParsedMessage
+from replies.names import problem_name
 
 TEXT_KEPT = 20_000  # characters of a file's text kept on its verdict (for search)
 
@@ -23,7 +24,10 @@ def inspect_attachments(message: ParsedMessage, decision: Decision, settings: Se
         verdict = _verdict(item)
         decision.attachments.append(verdict)
         if verdict.problem:
-            decision.because(f"attachment {verdict.filename!r} refused: {verdict.problem}")
+            decision.because(
+                f"attachment {verdict.filename!r} refused: {verdict.problem}",
+                f"lampiran {verdict.filename!r} ditolak: {problem_name(verdict.problem_code)}",
+            )
 
 
 def _verdict(item: InspectedFile) -> AttachmentVerdict:

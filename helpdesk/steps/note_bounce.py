@@ -17,9 +17,16 @@ def note_bounce(message: ParsedMessage, decision: Decision, settings: Settings) 
     candidates = (report.original_message_id, message.in_reply_to, *message.references)
     ours = next((mid for mid in candidates if mid and is_own_message_id(mid, settings)), None)
     if ours is None:
-        decision.because("a delivery failure report, but not of one of our answers")
+        decision.because(
+            "a delivery failure report, but not of one of our answers",
+            "laporan gagal kirim, tetapi bukan untuk salah satu jawaban kami",
+        )
         return
     decision.bounced_recipients = report.failed
     decision.bounced_message_id = ours
     # ACT checks the signature and the outbox before it blocks anyone.
-    decision.because(f"permanent delivery failure to {', '.join(report.failed)} of {ours}")
+    failed = ", ".join(report.failed)
+    decision.because(
+        f"permanent delivery failure to {failed} of {ours}",
+        f"jawaban {ours} gagal terkirim secara permanen ke {failed}",
+    )

@@ -19,4 +19,7 @@ def skip_automatic(message: ParsedMessage, decision: Decision, settings: Setting
     evidence = header_evidence(message) or sender_evidence(message, settings)
     if evidence:
         decision.kind = Kind.AUTOMATIC
-        decision.because(f"automatic: {evidence}; no ticket and no answer")
+        decision.because(
+            f"automatic: {evidence}; no ticket and no answer",
+            f"pesan otomatis ({evidence}): tanpa tiket dan tanpa jawaban",
+        )

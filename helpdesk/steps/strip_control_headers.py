@@ -19,5 +19,8 @@ def strip_control_headers(
     """The message the later steps read: `message` without headers only we may set."""
     screened = without_control_headers(message, settings)
     for name in foreign_control_headers(message, screened):
-        decision.because(f"ignored header {name}: only our own answers may carry it")
+        decision.because(
+            f"ignored header {name}: only our own answers may carry it",
+            f"header {name} diabaikan: hanya jawaban kami sendiri yang boleh memuatnya",
+        )
     return screened

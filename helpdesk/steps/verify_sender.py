@@ -30,27 +30,52 @@ def verify_sender(message: ParsedMessage, decision: Decision, settings: Settings
     """Set `sender_verified`, with one reason line either way."""
     if decision.automatic:
         return
-    verified, why = sender_verification(message, settings.helpdesk.authserv_id)
+    verified, why, shown = sender_verification(message, settings.helpdesk.authserv_id)
     decision.sender_verified = verified
-    decision.because(f"sender {'verified' if verified else 'not verified'}: {why}")
+    decision.because(
+        f"sender {'verified' if verified else 'not verified'}: {why}",
+        f"pengirim {'terverifikasi' if verified else 'tidak terverifikasi'}: {shown}",
+    )
 
 
-def sender_verification(message: ParsedMessage, authserv_id: str) -> tuple[bool, str]:
-    """(verified, why): `(True, "dmarc=pass for dinkes.karawangkab.go.id")`."""
+def sender_verification(message: ParsedMessage, authserv_id: str) -> tuple[bool, str, str]:
+    """(verified, why, the same in Indonesian for the officer):
+    `(True, "dmarc=pass for dinkes.karawangkab.go.id (mx)", "dmarc=pass untuk ...")`."""
     if not authserv_id.strip():
-        return False, "no authserv_id set, so no Authentication-Results is trusted"
+        return (
+            False,
+            "no authserv_id set, so no Authentication-Results is trusted",
+            "authserv_id belum diatur, jadi tidak ada Authentication-Results yang dipercaya",
+        )
     if message.sender_problem is not None or len(message.senders) != 1:
-        return False, f"From is not one well-formed mailbox ({message.sender_problem})"
+        return (
+            False,
+            f"From is not one well-formed mailbox ({message.sender_problem})",
+            "alamat From bukan satu alamat surel yang benar",
+        )
     domain = message.senders[0].address.rpartition("@")[2]
     if not _LDH_DOMAIN.match(domain):
-        return False, f"From domain {domain!r} is not a plain ASCII domain"
+        return (
+            False,
+            f"From domain {domain!r} is not a plain ASCII domain",
+            f"domain From {domain!r} bukan domain ASCII biasa",
+        )
     results = trusted_results(message.headers, authserv_id)
     if results is None:
-        return False, f"no Authentication-Results from {authserv_id}"
+        return (
+            False,
+            f"no Authentication-Results from {authserv_id}",
+            f"tidak ada Authentication-Results dari {authserv_id}",
+        )
     for result in results:
         if _vouches(result, domain):
-            return True, f"{result.method}=pass for {domain} ({authserv_id})"
-    return False, f"no dmarc=pass or aligned dkim=pass for {domain} from {authserv_id}"
+            why = f"{result.method}=pass for {domain} ({authserv_id})"
+            return True, why, f"{result.method}=pass untuk {domain} ({authserv_id})"
+    return (
+        False,
+        f"no dmarc=pass or aligned dkim=pass for {domain} from {authserv_id}",
+        f"tidak ada dmarc=pass atau dkim=pass yang selaras untuk {domain} dari {authserv_id}",
+    )
 
 
 def _vouches(result: AuthResult, domain: str) -> bool:

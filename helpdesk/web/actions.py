@@ -229,18 +229,21 @@ def _ticket_stamp(web: WebState, ref: str) -> str:
         return load_ticket(session, ref).updated_at.isoformat()
 
 
-def _shown(exc: HelpdeskError) -> str:
-    """The refusal in the staff pages' words (no command-line flags)."""
-    return exc.shown if isinstance(exc, staff.StaffActionError) else str(exc)
-
-
 def _error_page(
-    request: Request, web: WebState, ref: str, message: str, *, typed: str = ""
+    request: Request, web: WebState, ref: str, message: str, *, action: str, typed: dict[str, str]
 ) -> Response:
-    """The ticket again, saying why the action was refused; the answer box keeps `typed`."""
+    """The ticket again, saying why the action was refused; the refused action's form
+    keeps what the officer typed in it (`typed`: its fields)."""
     with Session(web.reader) as session:
         ticket = load_ticket(session, ref)
-        context = page_context(session, web.settings, ticket, error=message, reply_text=typed)
+        context = page_context(
+            session,
+            web.settings,
+            ticket,
+            error=message,
+            reply_text=typed.get("text", "") if action in ANSWERS else "",
+            kept={action: typed},
+        )
     return render(request, "ticket.html", context, status_code=400)
 
 
@@ -253,14 +256,13 @@ async def preview_action(request: Request) -> Response:
     form = await checked_form(request)
     limit = staff.MAX_TEXT if action in ANSWERS else 4000
     args = {name: str(form.get(name, "")).strip()[:limit] for name in _FIELDS[action]}
-    typed = args.get("text", "") if action in ANSWERS else ""
     try:
         stamp = await run_in_threadpool(_ticket_stamp, web, ref)
         files = await _uploads(web, form) if action in WITH_FILES else []
         plan = Plan(action, ref, officer.name, args, files, stamp)
         answers = await run_in_threadpool(preview, web, plan)
     except HelpdeskError as exc:
-        return _error_page(request, web, ref, _shown(exc), typed=typed)
+        return _error_page(request, web, ref, exc.shown, action=action, typed=args)
     finally:
         await form.close()
     context = {
@@ -300,8 +302,7 @@ async def confirm_action(request: Request) -> Response:
     try:
         result = await run_in_threadpool(confirm, web, plan)
     except HelpdeskError as exc:
-        typed = plan.args.get("text", "") if plan.action in ANSWERS else ""
-        return _error_page(request, web, ref, _shown(exc), typed=typed)
+        return _error_page(request, web, ref, exc.shown, action=plan.action, typed=plan.args)
     sent = f"; jawaban dikirim ke {', '.join(result.sent_to)}" if result.sent_to else ""
     request.session["flash"] = f"{ACTION_NAMES[plan.action]}: selesai{sent}."
     return RedirectResponse(f"/tickets/{ref}", 303)

@@ -99,7 +99,7 @@ async def registry_upload(request: Request) -> Response:
     try:
         report = await run_in_threadpool(_import, state(request), data)
     except RegistryImportError as exc:
-        errors = [str(exc), *(str(error) for error in exc.errors)]
+        errors = [exc.shown, *(str(error) for error in exc.errors)]
         return _registry_page(request, errors=errors, report=None, status_code=400)
     return _registry_page(request, errors=[], report=report)
 
@@ -169,7 +169,11 @@ def log_download(request: Request) -> Response:
 # --- staff accounts -----------------------------------------------------------------------
 
 
-def _staff_page(request: Request, *, message: str = "", error: str = "") -> Response:
+def _staff_page(
+    request: Request, *, message: str = "", error: str = "", typed: dict[str, str] | None = None
+) -> Response:
+    """The accounts page; after a refused change, its form keeps the name and role typed
+    (never the password)."""
     moment = utcnow()
     with Session(state(request).reader) as session:
         rows = [
@@ -181,7 +185,14 @@ def _staff_page(request: Request, *, message: str = "", error: str = "") -> Resp
             }
             for a in accounts.list_accounts(session)
         ]
-    context = {"accounts": rows, "message": message, "error": error, "roles": accounts.ROLES}
+    kept = {k: v for k, v in (typed or {}).items() if k in ("change", "name", "role")}
+    context = {
+        "accounts": rows,
+        "message": message,
+        "error": error,
+        "roles": accounts.ROLES,
+        "kept": kept,
+    }
     return render(request, "staff.html", context, status_code=400 if error else 200)
 
 
@@ -217,7 +228,7 @@ async def staff_change(request: Request) -> Response:
     try:
         message = await run_in_threadpool(_change_account, state(request), fields["change"], fields)
     except accounts.AccountError as exc:
-        return _staff_page(request, error=str(exc))
+        return _staff_page(request, error=exc.shown, typed=fields)
     return _staff_page(request, message=message)
 
 

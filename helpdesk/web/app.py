@@ -3,6 +3,7 @@ is built at import time."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,13 +35,17 @@ async def _login_required(request: Request, _exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target)}" if target != "/" else "/login", 303)
 
 
+_DETAILS = {405: "Halaman ini tidak dapat dibuka dengan cara itu; kembali ke antrian."}
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     titles = {403: "Tidak diizinkan", 404: "Tidak ditemukan", 405: "Tidak diizinkan"}
-    detail = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else ""
+    # Starlette's own details are the English status phrase ("Method Not Allowed").
+    ours = exc.detail != HTTPStatus(exc.status_code).phrase
     context = {
         "title": titles.get(exc.status_code, "Permintaan tidak dapat diproses"),
-        "detail": detail or "Halaman tidak ditemukan.",
+        "detail": exc.detail if ours else _DETAILS.get(exc.status_code, "Halaman tidak ditemukan."),
     }
     return render(request, "error.html", context, status_code=exc.status_code)
 

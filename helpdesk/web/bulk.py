@@ -92,7 +92,7 @@ async def preview_bulk(request: Request) -> Response:
     try:
         results, answers, first = await run_in_threadpool(preview, web, plan)
     except HelpdeskError as exc:
-        return _refused(request, staff_words(exc))
+        return _refused(request, exc.shown)
     context = {
         "action_name": BULK_NAMES[action],
         "plan": plan,
@@ -102,10 +102,6 @@ async def preview_bulk(request: Request) -> Response:
         "signed": _serializer(web).dumps(plan),
     }
     return render(request, "bulk_preview.html", context)
-
-
-def staff_words(exc: HelpdeskError) -> str:
-    return exc.shown if isinstance(exc, staff.StaffActionError) else str(exc)
 
 
 def _plan_from(web: WebState, signed: str, officer: Officer) -> dict[str, Any]:
@@ -126,7 +122,7 @@ async def confirm_bulk(request: Request) -> Response:
     try:
         results = await run_in_threadpool(confirm, web, plan)
     except HelpdeskError as exc:
-        return _refused(request, staff_words(exc))
+        return _refused(request, exc.shown)
     sent = sum(len(result.sent_to) for result in results)
     told = f"; {sent} jawaban dikirim" if sent else ""
     request.session["flash"] = f"{BULK_NAMES[plan['action']]}: {len(results)} tiket{told}."

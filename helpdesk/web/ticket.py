@@ -31,7 +31,7 @@ from helpdesk.tickets import (
     ticket_messages,
 )
 from helpdesk.web.core import now, render, require, state
-from parsers.fields import mask_credentials
+from parsers.fields import mask_credentials, nip_problem
 from parsers.message import parse_message
 from replies.canned import UnknownCannedAnswerError, canned_answers
 from replies.names import FORENSIC_OUTCOMES
@@ -89,7 +89,15 @@ def ticket_context(session: Session, settings: Settings, ticket: Ticket) -> dict
         for a in ticket_attachments(session, ticket)
     ]
     detail["created"], detail["deadline_at"] = ticket.created_at, ticket.deadline
+    _nip_problem_in_indonesian(detail["fields"])
     return detail
+
+
+def _nip_problem_in_indonesian(fields: dict[str, str]) -> None:
+    # The stored note is the English one `check --json` prints; the officer reads this.
+    problem = nip_problem(fields.get("nip", "")) if "nip_problem" in fields else None
+    if problem is not None:
+        fields["nip_problem"] = problem[1]
 
 
 def page_context(
@@ -101,9 +109,11 @@ def page_context(
     flash: str = "",
     reply_text: str = "",
     canned: str = "",
+    kept: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Everything ticket.html shows; `reply_text` fills the answer box (a canned answer
-    loaded, or what the officer typed before a refusal)."""
+    loaded, or what the officer typed before a refusal) and `kept` the other forms
+    ({"reject": {"reason": "..."}}: what was typed in a refused action)."""
     detail = ticket_context(session, settings, ticket)
     related = related_tickets(session, ticket)
     return {
@@ -126,6 +136,7 @@ def page_context(
         "canned_chosen": canned,
         "colleagues": [],  # who else opened it lately: the page view fills it in
         "reply_text": reply_text,
+        "kept": kept or {},
     }
 
 

@@ -143,7 +143,7 @@ def test_an_unusable_sender_address_is_flagged_for_staff_not_answered(
     record_ticket(act)
     queue_reply(act)
     ticket = session.exec(select(Ticket)).one()
-    assert ticket.needs_staff and "no usable sender address" in ticket.staff_note
+    assert ticket.needs_staff and "alamat pengirim tidak dapat dipakai" in ticket.staff_note
     assert session.exec(select(OutboxAnswer)).all() == []
 
 
