@@ -87,3 +87,24 @@ def test_a_canned_answer_is_filled_in_for_the_ticket(
     assert "hasil pindaian yang lebih jelas" in text_of(sent_mail[-1]).replace("\n", " ")
     refused = db_bot.run("tickets", "reply", ticket["ref"], "--canned", "tidak_ada", check=False)
     assert refused.returncode == 2 and "scan_tidak_terbaca" in refused.stderr
+
+
+def test_the_sla_clock_runs_in_working_time_from_the_mails_arrival(
+    db_bot: Bot, imap_account: ImapAccount
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    wib = timezone(timedelta(hours=7))
+    # The mail reached the server on Saturday 5 December 2026, 10.00 WIB (Dovecot's
+    # INTERNALDATE): the office opens again on Monday 7 December at 08.00.
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=wib)
+    imap_account.append(sample("11-schedule-change-complete-xlsx.eml"), internal_date=saturday)
+    db_bot.run_once()
+    [ticket] = db_bot.tickets()
+    assert ticket["first_answer_due"] == "2026-12-07T05:00:00Z"  # Monday 12.00 WIB: 4 h
+    assert ticket["resolution_due"] == "2026-12-07T09:00:00Z"  # Monday 16.00 WIB: 8 h
+    # Past now: shown as late, by so much working time ("terlambat 46 menit kerja").
+    assert ticket["overdue"] and ticket["sla"].startswith("terlambat ")
+    assert ticket["sla"].endswith(" kerja")
+    listing = db_bot.run("tickets", "list").stdout
+    assert "terlambat" in listing and "jam kerja" in listing  # the legend says how it counts
