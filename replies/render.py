@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from jinja2 import (
@@ -32,6 +32,7 @@ from jinja2 import (
 from helpdesk.decision import AttachmentVerdict
 from helpdesk.domain import AnswerEvent, Kind
 from helpdesk.requirements import KINDS, REQUIRED_DOCUMENTS
+from parsers.dates import WIB  # Karawang; Indonesia has no DST
 from replies.names import (
     FIELD_LABELS,
     document_hint,
@@ -48,7 +49,6 @@ FIELD_LIMIT: Final = 150
 # Safety net for any `{{ }}` output; the context builder already applies tighter limits.
 OUTPUT_LIMIT: Final = 500
 
-WIB: Final = timezone(timedelta(hours=7), "WIB")  # Karawang; Indonesia has no DST
 DAYS: Final = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS: Final = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
