@@ -150,6 +150,7 @@ def store_attachments(act: Act) -> None:
                 problem=verdict.problem,
                 problem_code=verdict.problem_code,
                 container=verdict.container,
+                ocr_text=mask_credentials(verdict.text)[:OCR_TEXT_KEPT] if verdict.ocr_read else "",
             )
         )
     act.session.flush()
@@ -284,6 +285,7 @@ def _request_arrived(raw: RawMessage, settings: Settings, created: datetime) -> 
     return arrived
 
 
+OCR_TEXT_KEPT = 20_000  # characters of what OCR read, shown to staff on the ticket
 FLAGGED_NOTE = "Pesan ini tidak dapat diproses otomatis: periksa dan tangani secara manual."
 
 

@@ -26,6 +26,8 @@ class AttachmentVerdict:
     content_type: str = ""
     container: str | None = None  # the archive this member came from
     text: str = ""  # what could be read from it (the first pages), for the search index
+    ocr_read: bool = False  # some of `text` is what OCR read from a scan or photo
+    unreadable: bool = False  # a scan or photo in which OCR found nothing to read
 
     def to_json(self) -> dict[str, Any]:
         return {

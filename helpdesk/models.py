@@ -122,6 +122,7 @@ class StoredAttachment(SQLModel, table=True):
     problem: str | None = None
     problem_code: str | None = None
     container: str | None = None
+    ocr_text: str = ""  # what OCR read from a scan or photo (credentials masked)
 
 
 class OutboxAnswer(SQLModel, table=True):

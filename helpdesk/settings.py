@@ -173,6 +173,16 @@ class LimitsSection(_Section):
     attempts: int = Field(default=3, ge=1, le=20)
 
 
+class OcrSection(_Section):
+    # Read scans and photos with Tesseract (when it is installed); false: by name only.
+    enabled: bool = True
+    # Bounds on one message's OCR; `check` says when one of them cut the reading short.
+    pages_per_message: int = Field(default=8, ge=1, le=100)
+    seconds_per_message: float = Field(default=90.0, gt=0)
+    # A larger image is scaled down to this many pixels before it is read.
+    max_pixels: int = Field(default=12_000_000, ge=1_000_000, le=100_000_000)
+
+
 class DatabaseSection(_Section):
     url: str = ""
 
@@ -205,6 +215,7 @@ class Settings(_Section):
     database: DatabaseSection = DatabaseSection()
     sla: SlaSection = SlaSection()
     limits: LimitsSection = LimitsSection()
+    ocr: OcrSection = OcrSection()
     web: WebSection = WebSection()
     source_path: str = Field(default="", exclude=True)
 

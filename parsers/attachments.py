@@ -24,8 +24,18 @@ from parsers.archives import (
 )
 from parsers.filetypes import extension, sniff
 from parsers.limits import DEFAULT_LIMITS
+from parsers.ocr import Ocr, OcrBudget
 from parsers.pdf_safety import pdf_active_content
-from parsers.text import EncryptedFileError, UnreadableFileError, docx_pages, pdf_pages, xlsx_pages
+from parsers.text import (
+    EncryptedFileError,
+    UnreadableFileError,
+    docx_images,
+    docx_pages,
+    has_words,
+    pdf_page_images,
+    pdf_pages,
+    xlsx_pages,
+)
 from parsers.types import Attachment
 
 
@@ -38,11 +48,17 @@ class InspectedFile:
     size: int
     sha256: str
     real_type: str  # what the bytes are, see filetypes.sniff()
-    pages: tuple[str, ...] = ()  # text layer: PDF pages, the DOCX, XLSX sheets
+    pages: tuple[str, ...] = ()  # text layer: PDF pages, the DOCX, XLSX sheets; or OCR's
     problem: str | None = None
     problem_code: str | None = None
     container: str | None = None  # the archive it came from
     inline: bool = False
+    ocr_read: bool = False  # some of `pages` is what OCR read from images
+    # Why images in it were not read: "unavailable" (no Tesseract), or the bound of
+    # parsers.ocr.OcrLimits that stopped the message's OCR ("pages", "seconds").
+    ocr_skipped: str | None = None
+    # OCR read its images and found nothing a person could read (a blank page, a blur).
+    ocr_unreadable: bool = False
 
     @property
     def valid(self) -> bool:
@@ -53,7 +69,11 @@ Problem = tuple[str, str]  # (problem_code, short English reason)
 
 
 def inspect_attachment(
-    attachment: Attachment, *, max_bytes: int, budget: ExpansionBudget | None = None
+    attachment: Attachment,
+    *,
+    max_bytes: int,
+    budget: ExpansionBudget | None = None,
+    reading: ScanReading | None = None,
 ) -> list[InspectedFile]:
     """Inspect one attachment (and the members of an archive it is)."""
     limits = ArchiveLimits(max_member_bytes=max_bytes)
@@ -64,6 +84,7 @@ def inspect_attachment(
         content_type=attachment.content_type,
         inline=attachment.inline,
         budget=budget,
+        reading=reading,
     )
 
 
@@ -72,13 +93,36 @@ def inspect_attachments(
     *,
     max_bytes: int,
     unpack_bytes: int = ArchiveLimits.max_total_bytes,
+    ocr: Ocr | None = None,
 ) -> list[InspectedFile]:
-    """Inspect every attachment of one message; their archives share one unpack budget."""
+    """Inspect every attachment of one message; their archives share one unpack budget,
+    and their scans and photos one OCR budget (`ocr`: None reads no images)."""
     budget = ExpansionBudget(unpack_bytes)
+    reading = None if ocr is None else ScanReading(ocr, OcrBudget.for_message(ocr.limits))
     found: list[InspectedFile] = []
     for attachment in attachments:
-        found.extend(inspect_attachment(attachment, max_bytes=max_bytes, budget=budget))
+        found.extend(
+            inspect_attachment(attachment, max_bytes=max_bytes, budget=budget, reading=reading)
+        )
     return found
+
+
+@dataclass(frozen=True)
+class ScanReading:
+    """OCR for the images of one message, within the message's budget."""
+
+    ocr: Ocr
+    budget: OcrBudget
+
+    def image_pages(self, images: Sequence[bytes]) -> tuple[list[str], str | None]:
+        """What OCR reads of each image ("" when nothing), and why some were not read
+        (see InspectedFile.ocr_skipped)."""
+        if not images:
+            return [], None
+        if not self.ocr.available():
+            return [""] * len(images), "unavailable"
+        texts = [self.ocr.read(image, self.budget) for image in images]
+        return texts, self.budget.cut[-1] if self.budget.cut else None
 
 
 def inspect_file(
@@ -91,8 +135,10 @@ def inspect_file(
     depth: int = 0,
     inline: bool = False,
     budget: ExpansionBudget | None = None,
+    reading: ScanReading | None = None,
 ) -> list[InspectedFile]:
-    """Inspect `data` named `filename`; archives are expanded up to `limits.max_depth`."""
+    """Inspect `data` named `filename`; archives are expanded up to `limits.max_depth`;
+    with `reading`, scans and photos are read by OCR."""
     if budget is None:  # one budget for the whole tree: nested zips share it
         budget = ExpansionBudget(limits.max_total_bytes)
     real = sniff(data)
@@ -109,11 +155,46 @@ def inspect_file(
     if problem:
         return [replace(base, problem_code=problem[0], problem=problem[1])]
     if real in ("zip", "tnef") and extension(filename) not in _OOXML_LIKE:
-        return _expand(base, data, limits, depth, budget)
+        return _expand(base, data, limits, depth, budget, reading)
     pages, problem = _read_text(extension(filename), real, data)
     if problem:
         return [replace(base, problem_code=problem[0], problem=problem[1])]
+    if reading is not None:
+        return [_with_scans_read(replace(base, pages=pages), extension(filename), data, reading)]
     return [replace(base, pages=pages)]
+
+
+def _with_scans_read(
+    item: InspectedFile, ext: str, data: bytes, reading: ScanReading
+) -> InspectedFile:
+    """`item` with OCR's text where it has images but (almost) no text of its own: an
+    image, the pages of a PDF without a text layer, a DOCX that is only pictures."""
+    if item.real_type == "image":
+        texts, skipped = reading.image_pages([data])
+        pages = tuple(text for text in texts if text)
+        return _read(replace(item, pages=pages), texts, skipped)
+    if item.real_type == "pdf":
+        bare = [index for index, page in enumerate(item.pages) if not has_words(page)]
+        scans = pdf_page_images(data, bare)
+        texts, skipped = reading.image_pages(list(scans.values()))
+        read = dict(zip(scans, texts, strict=True))
+        pages = tuple(read.get(index) or page for index, page in enumerate(item.pages))
+        return _read(replace(item, pages=pages), texts, skipped)
+    if item.real_type == "zip" and ext in ("docx", "dotx") and not any(map(has_words, item.pages)):
+        texts, skipped = reading.image_pages(docx_images(data))
+        return _read(replace(item, pages=item.pages + tuple(filter(None, texts))), texts, skipped)
+    return item
+
+
+def _read(item: InspectedFile, texts: list[str], skipped: str | None) -> InspectedFile:
+    """`item` marked with what OCR made of its images (`texts`, one per image)."""
+    legible = any(map(has_words, texts))
+    return replace(
+        item,
+        ocr_read=any(texts),
+        ocr_skipped=skipped,
+        ocr_unreadable=bool(texts) and skipped is None and not legible,
+    )
 
 
 _OOXML_LIKE = filetypes.OOXML_EXTENSIONS | filetypes.MACRO_EXTENSIONS
@@ -200,7 +281,12 @@ def _reader(ext: str, real: str) -> Callable[[bytes], list[str]] | None:
 
 
 def _expand(
-    base: InspectedFile, data: bytes, limits: ArchiveLimits, depth: int, budget: ExpansionBudget
+    base: InspectedFile,
+    data: bytes,
+    limits: ArchiveLimits,
+    depth: int,
+    budget: ExpansionBudget,
+    reading: ScanReading | None,
 ) -> list[InspectedFile]:
     if depth >= limits.max_depth:
         return [replace(base, problem_code="archive_limit", problem="archives nested too deeply")]
@@ -214,7 +300,7 @@ def _expand(
         return [replace(base, problem_code=exc.code, problem=str(exc))]
     found = [base]
     for member in members:
-        found.extend(_member(base, member, limits, depth, budget))
+        found.extend(_member(base, member, limits, depth, budget, reading))
     return found
 
 
@@ -224,6 +310,7 @@ def _member(
     limits: ArchiveLimits,
     depth: int,
     budget: ExpansionBudget,
+    reading: ScanReading | None,
 ) -> list[InspectedFile]:
     name = f"{archive.filename}/{member.path}"
     if member.problem:
@@ -240,5 +327,11 @@ def _member(
             )
         ]
     return inspect_file(
-        name, member.data, limits, container=archive.filename, depth=depth + 1, budget=budget
+        name,
+        member.data,
+        limits,
+        container=archive.filename,
+        depth=depth + 1,
+        budget=budget,
+        reading=reading,
     )

@@ -12,7 +12,8 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from html.parser import HTMLParser
 from typing import Any
@@ -206,3 +207,42 @@ def html_to_text(html: str) -> str:
     text = "".join(parser.parts).replace("\xa0", " ")
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def has_words(page: str) -> bool:
+    """A page with a text layer worth reading: a scan's page has none, or a few specks."""
+    return sum(ch.isalpha() for ch in page) >= 20
+
+
+def pdf_page_images(data: bytes, pages: Sequence[int]) -> dict[int, bytes]:
+    """The largest embedded image of each page in `pages` (a scanner stores each page as
+    one image), as encoded image bytes; pages without one are left out."""
+    if not pages:
+        return {}
+    from pypdf import PdfReader
+
+    found: dict[int, bytes] = {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            for index in pages:
+                if index >= len(reader.pages):
+                    continue
+                images = [image.data for image in reader.pages[index].images]
+                if images:
+                    found[index] = max(images, key=len)
+    except Exception:  # pypdf raises many types on odd image streams: that page stays unread
+        return found
+    return found
+
+
+def docx_images(data: bytes, limit: int = 8) -> list[bytes]:
+    """The pictures of a DOCX (word/media), largest first: a scan pasted into Word."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        media = [i for i in archive.infolist() if i.filename.startswith("word/media/")]
+        media.sort(key=lambda info: info.file_size, reverse=True)
+        return [archive.read(info) for info in media[:limit] if info.file_size < 50_000_000]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return []

@@ -292,6 +292,12 @@ def _file_name(verdict: AttachmentVerdict) -> str:
     return name
 
 
+UNREADABLE_SCAN: Final = (
+    "tidak dapat kami baca (hasil pindaian atau foto kosong atau kurang jelas); mohon "
+    "kirim ulang hasil pindaian yang lebih jelas"
+)
+
+
 def _attachment_lines(
     attachments: Sequence[AttachmentVerdict],
 ) -> tuple[list[_FileLine], list[_FileLine]]:
@@ -303,6 +309,8 @@ def _attachment_lines(
         elif verdict.documents:
             names = "; ".join(dict.fromkeys(document_name(d) for d in verdict.documents))
             accepted.append(_FileLine(_file_name(verdict), names))
+        elif verdict.unreadable:
+            accepted.append(_FileLine(_file_name(verdict), UNREADABLE_SCAN))
         else:
             accepted.append(
                 _FileLine(_file_name(verdict), "belum dikenali otomatis, akan diperiksa petugas")

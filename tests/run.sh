@@ -20,6 +20,13 @@ if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl 
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ind; then
+  # Scans and photos are read with Tesseract and its Indonesian data (issue 13).
+  echo "Installing Tesseract (Debian packages tesseract-ocr, tesseract-ocr-ind) for OCR..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ind >/dev/null
+fi
+
 if [ ! -x /usr/bin/chromium ]; then
   # The browser tests drive Debian's Chromium with Playwright (never `playwright install`).
   echo "Installing Chromium (Debian package chromium) for the browser tests..."

@@ -12,6 +12,7 @@ import click
 from helpdesk import terminal
 from helpdesk.commands.context import AppContext, CliContext, pass_cli
 from helpdesk.decision import Decision
+from helpdesk.settings import Settings
 
 
 @click.command()
@@ -22,6 +23,7 @@ def run(ctx: AppContext, once: bool) -> None:
     from helpdesk.runner import Worker
 
     logging.getLogger("helpdesk").setLevel(logging.INFO)
+    _say_if_scans_are_not_read(ctx.settings)
     worker = Worker(ctx.settings, ctx.engine)
     try:
         if once:
@@ -38,6 +40,16 @@ def run(ctx: AppContext, once: bool) -> None:
         worker.run_forever()
     finally:
         worker.close()
+
+
+def _say_if_scans_are_not_read(settings: Settings) -> None:
+    from parsers.ocr import tesseract_available
+
+    if settings.ocr.enabled and not tesseract_available():
+        logging.getLogger("helpdesk").warning(
+            "Tesseract with Indonesian data is not installed: scans and photos are judged "
+            "by their file names only (apt install tesseract-ocr tesseract-ocr-ind)"
+        )
 
 
 @click.command()

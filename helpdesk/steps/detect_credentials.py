@@ -16,7 +16,7 @@ def detect_credentials(message: ParsedMessage, decision: Decision, settings: Set
     in_body = has_credentials(request_text(message))
     files = [
         repr(item.filename)
-        for item in inspected_files(message, settings.helpdesk.max_attachment_bytes)
+        for item in inspected_files(message, settings)
         if item.valid and any(has_credentials(page) for page in item.pages)
     ]
     if in_body or files:

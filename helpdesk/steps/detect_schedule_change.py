@@ -31,5 +31,5 @@ def _form_pages(message: ParsedMessage, decision: Decision, settings: Settings) 
     forms = {
         v.filename for v in decision.attachments if "problem_form" in v.documents and not v.problem
     }
-    files = inspected_files(message, settings.helpdesk.max_attachment_bytes)
+    files = inspected_files(message, settings)
     return [page for item in files if item.filename in forms for page in item.pages]

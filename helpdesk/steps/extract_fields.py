@@ -39,7 +39,7 @@ def extract_fields(message: ParsedMessage, decision: Decision, settings: Setting
     """Fill `decision.fields` from the request text first, then the attached forms."""
     if decision.automatic:
         return
-    texts = [request_text(message), *file_texts(message, settings.helpdesk.max_attachment_bytes)]
+    texts = [request_text(message), *file_texts(message, settings)]
     code, where, shown = _tender_code(message, decision, texts)
     if code:
         decision.fields["kode_tender"] = code

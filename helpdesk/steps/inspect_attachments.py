@@ -15,19 +15,54 @@ TEXT_KEPT = 20_000  # characters of a file's text kept on its verdict (for searc
 
 
 def inspect_attachments(message: ParsedMessage, decision: Decision, settings: Settings) -> None:
-    """Fill `decision.attachments`; inline signature images are left out."""
+    """Fill `decision.attachments`; inline pictures are left out unless OCR reads a
+    document in them (a form pasted as a screenshot), never a signature's logo."""
     if decision.automatic:
         return
-    for item in inspected_files(message, settings.helpdesk.max_attachment_bytes):
-        if item.inline and item.real_type == "image":
-            continue  # a logo in the signature, not a document
+    unread: dict[str, list[str]] = {}
+    for item in inspected_files(message, settings):
         verdict = _verdict(item)
+        if item.inline and item.real_type == "image" and not verdict.documents:
+            continue
         decision.attachments.append(verdict)
         if verdict.problem:
             decision.because(
                 f"attachment {verdict.filename!r} refused: {verdict.problem}",
                 f"lampiran {verdict.filename!r} ditolak: {problem_name(verdict.problem_code)}",
             )
+        if item.ocr_skipped:
+            unread.setdefault(item.ocr_skipped, []).append(verdict.filename)
+        elif verdict.unreadable:
+            decision.because(
+                f"nothing legible in {verdict.filename!r} (OCR): a blank or unclear scan",
+                f"{verdict.filename!r} tidak terbaca (OCR): pindaian kosong atau kurang jelas",
+            )
+        elif item.ocr_read:
+            decision.because(
+                f"read {verdict.filename!r} by OCR", f"{verdict.filename!r} dibaca dengan OCR"
+            )
+    for why, names in unread.items():
+        decision.because(*_not_read(why, names, settings))
+
+
+def _not_read(why: str, names: list[str], settings: Settings) -> tuple[str, str]:
+    """Why scans were not read, in English and Indonesian: a missing Tesseract, or the
+    [ocr] bound that cut the message's reading short."""
+    files = ", ".join(map(repr, names))
+    if why == "unavailable":
+        return (
+            f"scans not read (Tesseract is not installed): {files}",
+            f"pindaian/foto tidak dibaca (Tesseract belum terpasang): {files}",
+        )
+    bound, limit = (
+        ("pages_per_message", settings.ocr.pages_per_message)
+        if why == "pages"
+        else ("seconds_per_message", settings.ocr.seconds_per_message)
+    )
+    return (
+        f"OCR stopped at [ocr] {bound} = {limit:g}: {files} not read",
+        f"OCR berhenti pada batas [ocr] {bound} = {limit:g}: {files} tidak dibaca",
+    )
 
 
 def _verdict(item: InspectedFile) -> AttachmentVerdict:
@@ -42,4 +77,6 @@ def _verdict(item: InspectedFile) -> AttachmentVerdict:
         content_type=item.content_type,
         container=display_path(item.container) if item.container else None,
         text=" ".join(" ".join(item.pages).split())[:TEXT_KEPT] if item.valid else "",
+        ocr_read=item.ocr_read,
+        unreadable=item.ocr_unreadable and not item.problem,
     )

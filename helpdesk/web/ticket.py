@@ -85,6 +85,7 @@ def ticket_context(session: Session, settings: Settings, ticket: Ticket) -> dict
             "size": a.size,
             "container": a.container,
             "stored": bool(a.stored_path),
+            "ocr_text": a.ocr_text,
         }
         for a in ticket_attachments(session, ticket)
     ]
