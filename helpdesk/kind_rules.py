@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from helpdesk.domain import Kind
@@ -21,24 +22,67 @@ _FORENSIC: Final = r"foren(?:s|z)i[kc]?"
 _CHANGE: Final = (
     r"(ubah|rubah|merubah|mengubah|perubahan|ganti|penggantian|mundur|memundurkan|pengunduran"
     r"|undur|perpanjang|perpanjangan|memperpanjang|adendum|addendum|geser|pergeseran|revisi"
-    r"|penyesuaian|menyesuaikan)"
+    r"|penyesuaian|menyesuaikan"
+    r"|change|changing|extend|extending|extension|postpone|postponing|move|moving|shift|delay"
+    r"|reschedule|adjust|adjustment|amend|amendment)"
 )
-_WHEN: Final = r"(jadwal|tahapan|waktu|jdwl)"
+_WHEN: Final = r"(jadwal|tahapan|waktu|jdwl|tanggal|schedule|timeline|deadline|stage|dates?)"
 # Sayings that the schedule stays; removed from the text before looking for a change.
 SCHEDULE_STAYS: Final = re.compile(
-    rf"(tidak|tdk|tanpa|bukan|belum|tak)\s+((ada|perlu|memerlukan|untuk|akan|ingin|meminta"
-    rf"|mengajukan|minta)\s+){{0,2}}{_CHANGE}\s+{_WHEN}"
+    rf"(tidak|tdk|tanpa|bukan|belum|tak|no|not|without)\s+((ada|perlu|memerlukan|untuk|akan"
+    rf"|ingin|meminta|mengajukan|minta|need|needed|any|a|the|to|request|asking|for)\s+){{0,2}}"
+    rf"{_CHANGE}\s+((of|to|the|in)\s+){{0,2}}{_WHEN}"
     rf"|{_WHEN}\s+(\w+\s+){{0,3}}?(tidak|tdk|tak)\s+((ada|perlu|akan)\s+){{0,2}}((di)?{_CHANGE}|berubah)"
-    rf"|{_WHEN}\s+(\w+\s+){{0,3}}?tetap\b|perubahan\s+jadwal\s*[:\t]+\s*(tidak|no|-)",
+    rf"|{_WHEN}\s+(\w+\s+){{0,3}}?(tetap|sama|remains?|stays?|unchanged|is\s+not\s+changed)\b"
+    rf"|perubahan\s+jadwal\s*[:\t]+\s*(tidak|no|-)"
+    # A form's box left unticked: "[ ] Perubahan Jadwal", "☐ Perubahan Jadwal".
+    rf"|(\[\s*\]|\(\s*\)|[☐□])\s*(perubahan\s+jadwal|schedule\s+change)",
     re.I,
 )
 # A request to move a stage's dates ("mohon perpanjangan jadwal", "jadwal diundur").
 SCHEDULE_ASKS: Final = re.compile(
     rf"{_CHANGE}\s+(\w+\s+){{0,2}}?{_WHEN}|{_WHEN}\s+(\w+\s+){{0,3}}?"
     rf"(diundur|dimundurkan|diperpanjang|diubah|dirubah|digeser|disesuaikan)"
-    rf"|perubahan\s+jadwal\s*[:\t]+\s*(ya|yes)\b|ubah\s+tahapan|reschedule|(penjadwalan|jadwal)\s+ulang",
+    rf"|perubahan\s+jadwal\s*[:\t]+\s*(ya|yes)\b|ubah\s+tahapan|reschedul\w*|(penjadwalan|jadwal)\s+ulang"
+    rf"|{_WHEN}\s+(\w+\s+){{0,3}}?(be\s+)?(extended|postponed|changed|moved|shifted|delayed)"
+    rf"|(\[\s*[xv✓✔]\s*\]|[☑☒■✓✔])\s*(perubahan\s+jadwal|schedule\s+change)",
     re.I,
 )
+
+
+# The words the rules look for, so a phone's typo of one ("perubhan jadwl") reads as it.
+_VOCABULARY: Final = tuple(
+    """perubahan mengubah jadwal tahapan tanggal perpanjangan memperpanjang diperpanjang
+    pengunduran memundurkan dimundurkan diundur penyesuaian disesuaikan adendum addendum
+    permohonan memohon permintaan meminta mengajukan pengajuan terlampir lampirkan
+    sampaikan bantuan penanganan permasalahan kesalahan penginputan perbaikan koreksi
+    forensik penawaran berkas password reset administrator agency penggantian pergantian
+    personil penambahan tambahan bergabung keanggotaan pelatihan bimbingan rekapitulasi
+    keputusan penunjukan pengangkatan formulir""".split()
+)
+
+
+def corrected(text: str) -> str:
+    """`text` with words a letter or two away from a rule's word written as that word:
+    "mohon perubhan jadwl" reads "mohon perubahan jadwal"."""
+    return _WORD.sub(lambda found: _closest(found.group(0).lower()) or found.group(0), text)
+
+
+_WORD: Final = re.compile(r"[A-Za-z]{5,}")
+
+
+@lru_cache(maxsize=4096)
+def _closest(word: str) -> str | None:
+    if word in _KNOWN or any(known in word for known in _KNOWN):
+        return None  # a word of its own ("dilampirkan" holds "lampirkan"), not a typo
+    from rapidfuzz import fuzz, process
+
+    # 88: "perubhan", "jadwl", "tangal" are typos; "tahanan" is not "tahapan".
+    best = process.extractOne(word, _VOCABULARY, scorer=fuzz.ratio, score_cutoff=88)
+    return best[0] if best else None
+
+
+_KNOWN: Final = frozenset(_VOCABULARY)
 
 
 @dataclass(frozen=True)
@@ -67,7 +111,7 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule(
         Kind.PROBLEM_REPORT,
         4,
-        r"penanganan\s*(per)?masalah(an)?|permasalahan\s*lpse",
+        r"penanganan\s*(per)?masalah(an)?|permasalahan\s*lpse|problem\s+handling",
         "problem handling",
     ),
     _rule(
@@ -76,7 +120,9 @@ RULES: Final[tuple[Rule, ...]] = (
         r"salah\s*(\w+\s+)?(input|inputan|upload|unggah|pilih|ketik|entry|entri|isi|setting)"
         r"|kesalahan\s*(\w+\s+)?(input|penginputan|inputan|unggah|upload|pengunggahan|data"
         r"|pengetikan|isian|entri)|perbaikan\s*data|penginputan"
-        r"|koreksi|keliru|terinput|\bralat\b",
+        r"|koreksi|keliru|terinput|\bralat\b"
+        r"|\b(wrong|incorrect|mistaken)\s+(\w+\s+)?(input|entry|data|value|upload)|input\s+error"
+        r"|\bcorrect(ion|ing)?\s+(of\s+)?(the\s+)?(\w+\s+)?(data|entry|input|hps|value)",
         "data-entry error",
     ),
     Rule(Kind.PROBLEM_REPORT, 3, SCHEDULE_ASKS, "schedule change"),
@@ -116,7 +162,8 @@ RULES: Final[tuple[Rule, ...]] = (
     _rule(
         Kind.ADMIN_REPLACEMENT,
         4,
-        r"(penggantian|pergantian|ganti|mengganti|menggantikan|perubahan)\s*"
+        r"(penggantian|pergantian|ganti|mengganti|menggantikan|perubahan|replace|replacing"
+        r"|replacement\s+of|change\s+of)\s*(the\s+|our\s+)?"
         rf"(personil\s*|personel\s*|petugas\s*|akun\s*)?{ADMIN}",
         "replacement of the Administrator Agency",
     ),
@@ -137,7 +184,7 @@ RULES: Final[tuple[Rule, ...]] = (
         Kind.JOIN_REQUEST,
         5,
         r"\bbergabung\s+(\w+\s+){0,2}(lpse|spse)|(permohonan|mohon|ingin|bermaksud)\s+(\w+\s+){0,3}?"
-        r"bergabung|keanggotaan\s*lpse",
+        r"bergabung|keanggotaan\s*lpse|\bjoin(ing)?\s+(the\s+)?(lpse|spse)",
         "joining LPSE",
     ),
     _rule(
@@ -236,6 +283,18 @@ ADMIN_AGENCY: Final = re.compile(ADMIN, re.I)
 # nothing to be done ("mohon", "tolong", "please" and the like are absent).
 QUESTION: Final = re.compile(
     r"\?|\b(apakah|bagaimana|gimana|bertanya|pertanyaan|tanya|menanyakan)\b", re.I
+)
+# Asking how to request something is a question, though it names the request's words:
+# "bagaimana cara mengajukan uji forensik?", "mohon info syarat permohonan reset",
+# "how do I request a forensic test?".
+HOW_TO: Final = re.compile(
+    r"\b(bagaimana|gimana|gmn|bgmn|seperti\s+apa)\s+(cara|prosedur|mekanisme|langkah|alur)\w*"
+    r"(\s+\w+){0,3}?\s+(mengajukan|meminta|memohon|minta|ajukan|permohonan|request|melakukan)"
+    r"|\b(cara|prosedur|mekanisme|alur|syarat|persyaratan)\w*\s+(untuk\s+)?(mengajukan|meminta"
+    r"|memohon|permohonan|pengajuan|permintaan)"
+    r"|\b(mohon|minta|mhn)\s+(info\w*|penjelasan\w*|arahan\w*|petunjuk\w*|pencerahan\w*)"
+    r"|\bhow\s+(do|can|should|to)\s+((i|we)\s+)?(request|apply|ask|submit)",
+    re.I,
 )
 REQUEST_WORDS: Final = re.compile(
     r"\b(mohon|mhn|memohon|permohonan|tolong|tlg|minta|meminta|mengajukan|ajukan|diajukan"

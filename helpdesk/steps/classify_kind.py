@@ -8,12 +8,15 @@ from helpdesk.kind_rules import (
     ADMIN_AGENCY,
     ADMIN_PASSWORD,
     BIDDER,
+    HOW_TO,
     MIN_SCORE,
     OTHER_ACCOUNT,
     QUESTION,
     REPLY_SUBJECT_WEIGHT,
     REQUEST_WORDS,
+    SCHEDULE_STAYS,
     Score,
+    corrected,
     score_kinds,
 )
 from helpdesk.readings import answers_a_thread, body_parts, request_text
@@ -28,12 +31,12 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
     """Set `decision.kind` to the best-scoring kind, or `other` when nothing is convincing."""
     if decision.automatic:
         return
-    text = request_text(message)
+    text = corrected(request_text(message))
     documents = [doc for verdict in decision.attachments for doc in verdict.documents]
     weight = REPLY_SUBJECT_WEIGHT if answers_a_thread(message) else 1.0
     scores = score_kinds(
-        strip_subject(message.subject),
-        body_parts(message).request,
+        _as_read(strip_subject(message.subject)),
+        _as_read(body_parts(message).request),
         documents,
         subject_weight=weight,
     )
@@ -79,6 +82,11 @@ def classify_kind(message: ParsedMessage, decision: Decision, settings: Settings
     )
 
 
+def _as_read(text: str) -> str:
+    """Typos read as the words they miss; "the schedule stays" is no schedule change."""
+    return SCHEDULE_STAYS.sub(" ", corrected(text))
+
+
 def _not_admin_agency(text: str, documents: list[str]) -> bool:
     """True when the password belongs to a bidder, Pokja or PPK rather than an agency admin."""
     if "reset_letter" in documents or ADMIN_PASSWORD.search(text):
@@ -90,7 +98,8 @@ def _question_only(text: str, decision: Decision) -> bool:
     """A question about a procedure: asks, requests nothing, attaches nothing."""
     if decision.attachments or decision.ticket_ref:
         return False
-    return bool(QUESTION.search(text)) and not REQUEST_WORDS.search(text)
+    asked = HOW_TO.sub(" ", text)  # "cara mengajukan ..." asks, it does not request
+    return bool(QUESTION.search(text)) and not REQUEST_WORDS.search(asked)
 
 
 def _bidder_without_documents(text: str, best: Score, documents: list[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpdesk.decision import Decision
 from helpdesk.domain import Kind
-from helpdesk.kind_rules import SCHEDULE_ASKS, SCHEDULE_STAYS
+from helpdesk.kind_rules import SCHEDULE_ASKS, SCHEDULE_STAYS, corrected
 from helpdesk.readings import inspected_files, request_text
 from helpdesk.settings import Settings
 from parsers.types import ParsedMessage
@@ -15,7 +15,7 @@ def detect_schedule_change(message: ParsedMessage, decision: Decision, settings:
     if decision.kind != Kind.PROBLEM_REPORT:
         return
     texts = [request_text(message), *_form_pages(message, decision, settings)]
-    for text in texts:
+    for text in map(corrected, texts):
         kept = SCHEDULE_STAYS.sub(" ", text)
         found = SCHEDULE_ASKS.search(kept)
         if found:
