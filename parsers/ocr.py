@@ -29,11 +29,12 @@ from typing import Any, Final
 LANGUAGE: Final = "ind"
 CONFIG: Final = "--psm 6 -c thresholding_method=2"
 # Bumped when the reading changes, so cached text from an older reading is not reused.
-READING_VERSION: Final = "1"
+READING_VERSION: Final = "2"
 # Smaller images are logos and icons: never a document, and not worth a Tesseract run.
 MIN_PIXELS: Final = 200_000
-# A page read to fewer letters than this is turned by 90/180 degrees, or unreadable.
-FEW_LETTERS: Final = 40
+# A page read to fewer words than this is turned by 90/180 degrees, or unreadable: a
+# sideways page reads as specks and two-letter scraps, an upright one as dozens of words.
+FEW_WORDS: Final = 12
 
 
 @dataclass(frozen=True)
@@ -140,10 +141,10 @@ def read_image(image: bytes, max_pixels: int, seconds: float) -> str:
     if picture is None:
         return ""
     text = _tesseract(picture, seconds)
-    if _letters(text) < FEW_LETTERS:
+    if _words(text) < FEW_WORDS:
         turned = _upright(picture, seconds)
         if turned is not None:
-            text = max(text, _tesseract(turned, seconds), key=_letters)
+            text = max(text, _tesseract(turned, seconds), key=_words)
     return text
 
 
@@ -206,8 +207,8 @@ def _upright(picture: Any, seconds: float) -> Any | None:
     return picture.rotate(-angle, expand=True) if angle else None
 
 
-def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]{4,}", text))
 
 
 # A speck: punctuation, a one- or two-digit number, a word of one or two characters
