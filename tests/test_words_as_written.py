@@ -97,3 +97,18 @@ def test_words_of_their_own_are_not_typos() -> None:
 
     assert corrected("berkas dilampirkan, tahanan kota") == "berkas dilampirkan, tahanan kota"
     assert corrected("perubhan jadwl") == "perubahan jadwal"
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Pada Sen, 30 Nov 2026 pukul 09.12, Pokja 3 <pokja3@karawangkab.go.id> menulis:\n"
+        "> Mohon perubahan jadwal upload penawaran tender 10471111 karena adendum.\n",
+        "-----Original Message-----\nFrom: Pokja 3\nSubject: Perubahan jadwal\n\n"
+        "Mohon perubahan jadwal upload penawaran tender 10471111 karena adendum.\n",
+    ],
+)
+def test_an_old_schedule_change_quoted_below_a_new_request_is_not_one(history: str) -> None:
+    body = f"Yth. Admin LPSE,\nMohon koreksi nilai HPS pada tender 10483321.\n\n{history}"
+    decision = read("Koreksi HPS tender 10483321", body)
+    assert decision.kind == "problem_report" and not decision.schedule_change, decision.reasons
