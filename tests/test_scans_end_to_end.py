@@ -30,12 +30,16 @@ def request(**files: bytes) -> bytes:
     )
 
 
+@pytest.fixture
+def bot(tmp_path: Path, imap_account: ImapAccount, smtp_server: SmtpRecorder) -> Bot:
+    made = Bot(tmp_path, imap_account, smtp_server)
+    made.write_settings()
+    return made
+
+
 def test_a_scan_and_a_phone_photo_make_a_complete_request(
-    tmp_path: Path, imap_account: ImapAccount, smtp_server: SmtpRecorder,
-    sent_mail: list[EmailMessage],
-) -> None:  # fmt: skip
-    bot = Bot(tmp_path, imap_account, smtp_server)
-    bot.write_settings()
+    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage], tmp_path: Path
+) -> None:
     imap_account.append(
         request(**{"scan0001.pdf": letter_scan(), "IMG_20261125_093211.jpg": decree_photo()})
     )
@@ -54,11 +58,8 @@ def test_a_scan_and_a_phone_photo_make_a_complete_request(
 
 
 def test_a_blank_scan_is_answered_incomplete_naming_the_file(
-    tmp_path: Path, imap_account: ImapAccount, smtp_server: SmtpRecorder,
-    sent_mail: list[EmailMessage],
-) -> None:  # fmt: skip
-    bot = Bot(tmp_path, imap_account, smtp_server)
-    bot.write_settings()
+    bot: Bot, imap_account: ImapAccount, sent_mail: list[EmailMessage]
+) -> None:
     imap_account.append(request(**{"00023.pdf": blank_scan(), "SK.jpg": decree_photo()}))
     bot.run_once()
     [ticket] = bot.tickets()
