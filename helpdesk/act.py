@@ -305,6 +305,7 @@ def record_flagged(
     # The message's unique key first, the ticket counter second: the same order as a
     # normal message, so two workers cannot deadlock on the pair.
     inbound = message_row(raw, raw_path, dedup_key, message)
+    reason = mask_credentials(reason)  # an error may quote the mail it failed on
     inbound.error = reason[:1000]
     inbound.owner = owner
     session.add(inbound)

@@ -58,6 +58,7 @@ from helpdesk.steps.strip_control_headers import strip_control_headers
 from helpdesk.steps.verify_sender import verify_sender
 from helpdesk.storage import sha256_hex, store_blob
 from helpdesk.tickets import seen_message
+from parsers.fields import mask_credentials
 from parsers.message import parse_message
 from parsers.text import assert_defused_xml
 from parsers.types import ParsedMessage
@@ -323,7 +324,7 @@ class Pipeline:
             to=Recipient("Petugas Helpdesk", self.settings.helpdesk.staff_address),
             thread=Thread(subject=ticket.subject),
             received_at=raw.internal_date or utcnow(),
-            extra={"reason": reason, "location": raw.location},
+            extra={"reason": mask_credentials(reason), "location": raw.location},
         )
 
     @property

@@ -7,7 +7,7 @@ tender code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Final
 
@@ -139,27 +139,80 @@ def _date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-_USER_LABEL: Final = r"user\s*-?\s*(?:id|name)?|userid|username|nama\s+pengguna|id\s+pengguna|login"
-_PASSWORD_LABEL: Final = r"pass\s*word|passwd|pwd|kata\s+sandi|sandi|pass"
+# Credentials as Pokja write them: "Password : Rahasia#2026", "password lama saya:
+# Kuda#Lari77", "kata sandinya Sapi.Terbang12 ya pak", "user: pokja09 pass: Rahasia!2026",
+# "PIN 482913", a form row "Kata Sandi Akun<tab>X", a value on the line under its label.
+_PASSWORD_LABEL: Final = r"pass\s*word|passwd|pswd|pwd|pass|kata\s*sandi|sandi|kata\s*kunci|pin"
+_USER_LABEL: Final = (
+    r"user\s*-?\s*(?:id|name)?|userid|username|nama\s+pengguna|id\s+pengguna|login|akun"
+)
+# Words between a label and its value: "password *lama saya*:", "sandi *akun SPSE*".
+_QUALIFIER: Final = (
+    r"(?:\s+(?:lama|baru|saya|kami|akun|akunnya|user|pokja|spse|lpse|login|sementara|default"
+    r"|sekarang|terbaru|untuk|admin|agency|nya|yg|yang|adalah|yaitu|yakni|ialah|ini|tsb|is"
+    r"|for|account|my|our|new|old)){0,4}"
+)
+# ":" "=" "-" a tab, or "adalah/yaitu"; or nothing at all, for a value that looks like one.
+_SEPARATOR: Final = r"(?P<sep>[ \t]*(?:[:=]|\t|[-–](?=\s))[ \t:=]*(?:\r?\n[ \t]*)?|[ \t]+)"
 _VALUE: Final = r"(?P<value>[^\s,;()]{3,64})"
-_PASSWORD_VALUE: Final = re.compile(
-    rf"\b(?:{_PASSWORD_LABEL})\b[ \t]*(?:[:=]|\t)[ \t:=]*{_VALUE}", re.I
-)
-_USER_VALUE: Final = re.compile(rf"\b(?:{_USER_LABEL})\b[ \t]*(?:[:=]|\t)[ \t:=]*{_VALUE}", re.I)
-# Words that follow "password:" in prose rather than a password itself.
+
+
+def _credential(label: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w@.])(?:{label})(?:nya|ny)?\b{_QUALIFIER}{_SEPARATOR}{_VALUE}", re.I
+    )
+
+
+_PASSWORD_VALUE: Final = _credential(_PASSWORD_LABEL)
+_USER_VALUE: Final = _credential(_USER_LABEL)
+# Words that follow "password" in prose rather than a password itself.
 _NOT_SECRETS: Final = frozenset(
-    "akan tidak sudah belum lama baru sama yang kami dan sesuai terlampir menyusul"
-    " dikirim reset lupa salah hilang terblokir".split()
+    """akan tidak tdk sudah sdh belum blm lama baru sama yang yg kami saya dan atau sesuai
+    terlampir menyusul dikirim dikirimkan kirim reset direset riset lupa salah hilang
+    terblokir diblokir terkunci kadaluarsa expired berubah diubah diganti ganti ubah mohon
+    tolong bantu dibantu bisa dapat tsb tersebut ini itu ya pak bu ibu bapak min admin
+    agency akun user untuk dengan via melalui lewat di ke dari pada karena krn agar supaya
+    harus wajib baik benar sendiri masih juga lagi jadi bagaimana cara gimana apakah
+    apa reset-nya the is are was will be has not to for of and or please your my our
+    ********""".split()
 )
 
 
-def _secret_values(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    return [
-        match
-        for match in pattern.finditer(text)
-        if match.group("value").lower().strip(".") not in _NOT_SECRETS
-        and not set(match.group("value")) <= set("*x•-_.")
-    ]
+def _looks_secret(value: str) -> bool:
+    """A value written without a separator counts only when it looks like a password: a
+    digit or a symbol inside it, or a capital after a small letter ("KudaLari"). Prose
+    does not: "berkali-kali", "3x", "BPKAD"."""
+    core = value.strip(".,!?:")
+    if len(core) < 4:
+        return False
+    symbols = re.sub(r"(?<=[a-z])-(?=[a-z])", "", core[1:-1])  # "berkali-kali" is a word
+    return (
+        any(ch.isdigit() for ch in core)
+        or any(not ch.isalnum() for ch in symbols)
+        or bool(re.search(r"[a-z][A-Z]", core))
+    )
+
+
+def _looks_like_user_id(value: str) -> bool:
+    """Written without a separator, a user id has a digit in it ("user pokja09"); "login
+    SPSE" and "akun Pokja" are prose."""
+    return any(ch.isdigit() for ch in value)
+
+
+def _secret_values(
+    pattern: re.Pattern[str], text: str, loose: Callable[[str], bool] = _looks_secret
+) -> list[re.Match[str]]:
+    found = []
+    for match in pattern.finditer(text):
+        value = match.group("value")
+        if value.lower().strip(".,!?:") in _NOT_SECRETS or set(value) <= set("*x•-_.:"):
+            continue
+        explicit = any(mark in match.group("sep") for mark in ":=\t\n")
+        if not explicit and not loose(value):
+            # "password reset", "kata sandi lupa", "Password Admin Agency - Dinas": prose.
+            continue
+        found.append(match)
+    return found
 
 
 def has_credentials(text: str) -> bool:
@@ -171,7 +224,9 @@ def mask_credentials(text: str) -> str:
     """`text` with password values replaced by ******** and user ids cut to two characters."""
     for match in reversed(_secret_values(_PASSWORD_VALUE, text)):
         text = text[: match.start("value")] + "********" + text[match.end("value") :]
-    for match in reversed(_secret_values(_USER_VALUE, text)):
+    for match in reversed(_secret_values(_USER_VALUE, text, _looks_like_user_id)):
         value = match.group("value")
+        if value == "********":
+            continue
         text = text[: match.start("value")] + value[:2] + "***" + text[match.end("value") :]
     return text

@@ -13,7 +13,8 @@ def detect_credentials(message: ParsedMessage, decision: Decision, settings: Set
     """Set `holds_credentials`; the reason names where, never the password itself."""
     if decision.automatic:
         return
-    in_body = has_credentials(request_text(message))
+    # The whole body: a password quoted in the reply history is on the page all the same.
+    in_body = has_credentials(request_text(message)) or has_credentials(message.body_text)
     files = [
         repr(item.filename)
         for item in inspected_files(message, settings)
