@@ -5,7 +5,6 @@ Each function takes the caller's session and never commits, like helpdesk/staff.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import StaffAccount, utcnow
+from helpdesk.models import StaffAccount, StaffSession, utcnow
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -104,6 +103,7 @@ def set_password(session: Session, name: str, password: str) -> StaffAccount:
     account.password_hash = _hasher().hash(password)
     account.failed_logins, account.locked_until = 0, None
     session.add(account)
+    end_sessions(session, account.name)
     return account
 
 
@@ -111,7 +111,21 @@ def set_disabled(session: Session, name: str, disabled: bool = True) -> StaffAcc
     account = get_account(session, name)
     account.disabled = disabled
     session.add(account)
+    if disabled:
+        end_sessions(session, account.name)
     return account
+
+
+def end_sessions(session: Session, name: str) -> int:
+    """End every open staff-pages session of officer `name`; how many there were."""
+    query = select(StaffSession).where(
+        StaffSession.account == name, col(StaffSession.ended_at).is_(None)
+    )
+    rows = session.exec(query).all()
+    for row in rows:
+        row.ended_at = utcnow()
+        session.add(row)
+    return len(rows)
 
 
 def unlock(session: Session, name: str) -> StaffAccount:
@@ -123,12 +137,6 @@ def unlock(session: Session, name: str) -> StaffAccount:
 
 def list_accounts(session: Session) -> Sequence[StaffAccount]:
     return session.exec(select(StaffAccount).order_by(col(StaffAccount.name))).all()
-
-
-def password_stamp(account: StaffAccount) -> str:
-    """A short digest of the password hash: kept in the session, so a new password or a
-    disabled account ends every login made before it."""
-    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
 
 
 def is_locked(account: StaffAccount, now: datetime) -> bool:

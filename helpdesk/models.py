@@ -207,3 +207,23 @@ class MessageAttempt(SQLModel, table=True):
     owner: str = ""
     lease_until: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffSession(SQLModel, table=True):
+    """One login to the staff pages; the cookie holds only its random token, whose
+    SHA-256 is the key here, so a copied cookie is worthless once the session ends."""
+
+    id: str = Field(primary_key=True)  # sha256 hex of the cookie's token
+    account: str = Field(index=True)  # the staff account's name
+    address: str = ""  # the client's address at login
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = Field(default=None, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login from one client address: many in a short time stop that address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -196,6 +196,8 @@ class WebSection(_Section):
     https: bool = False
     # Hours a login lasts before the officer must log in again.
     session_hours: float = Field(default=10.0, gt=0, le=24 * 31)
+    # Minutes without opening a page after which the officer must log in again.
+    idle_minutes: float = Field(default=60.0, gt=0, le=24 * 60)
 
     @field_validator("secret_key")
     @classmethod

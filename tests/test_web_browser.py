@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 
 from tests.support.bot import sample, with_headers
 from tests.support.servers import ImapAccount
-from tests.support.web_desk import HOSTILE, HOSTILE_FILE, PASSWORD, WebDesk, copy_seeded, seed
+from tests.support.web_desk import (
+    HOSTILE,
+    HOSTILE_FILE,
+    PASSWORD,
+    WebDesk,
+    copy_seeded,
+    seed,
+    served,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -58,21 +62,8 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> WebDesk:
 @pytest.fixture(scope="module")
 def base_url(web: WebDesk) -> Iterator[str]:
     """The app served by uvicorn in a thread on 127.0.0.1, on a free port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web.app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(web.app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from helpdesk.registry import (
     export_registry,
     import_registry,
 )
+from helpdesk.web import sessions
 from helpdesk.web.core import WebState, render, require, state
 from helpdesk.web.security import checked_form
 from helpdesk.web.ticket import content_disposition
@@ -186,7 +187,14 @@ def _staff_page(
             for a in accounts.list_accounts(session)
         ]
     kept = {k: v for k, v in (typed or {}).items() if k in ("change", "name", "role")}
+    with Session(state(request).reader) as session:
+        logins = sessions.open_sessions(session, state(request).settings.web.idle_minutes)
     context = {
+        "logins": [
+            {"account": s.account, "address": s.address, "since": s.created_at,
+             "seen": s.last_seen_at}
+            for s in logins
+        ],  # fmt: skip
         "accounts": rows,
         "message": message,
         "error": error,

@@ -10,8 +10,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from helpdesk.accounts import LoginResult, check_login, password_stamp
-from helpdesk.web.core import current_officer, log_in, render, state, wib
+from helpdesk.accounts import LoginResult, check_login
+from helpdesk.web import sessions
+from helpdesk.web.core import current_officer, render, state
 from helpdesk.web.security import checked_form
 
 
@@ -36,28 +37,36 @@ async def login_submit(request: Request) -> Response:
     target = _safe_next(str(form.get("next", "")))
     result = await run_in_threadpool(_check, request, name, password)
     if result.account is None:
-        error = "Nama atau kata sandi salah."
-        if result.locked_until is not None:
-            error = (
-                "Terlalu banyak percobaan gagal: akun dikunci sampai "
-                f"{wib(result.locked_until)} WIB."
-            )
-        context = {"next": target, "error": error, "name": name}
+        # One message for a wrong name, a wrong password and a lockout: the page never
+        # tells a stranger which names exist.
+        context = {"next": target, "error": REFUSED, "name": name}
         return render(request, "login.html", context, status_code=401)
-    log_in(request, result.account.name, password_stamp(result.account))
+    await run_in_threadpool(sessions.start, request, result.account.name)
     return RedirectResponse(target, 303)
 
 
+REFUSED = (
+    "Nama atau kata sandi salah, atau login sedang dikunci karena terlalu banyak percobaan "
+    "gagal. Coba lagi, atau hubungi admin helpdesk."
+)
+
+
 def _check(request: Request, name: str, password: str) -> LoginResult:
+    address = sessions.client_address(request)
     with Session(state(request).engine, expire_on_commit=False) as session:
-        result = check_login(session, name, password)
+        if sessions.address_refused(session, address):
+            result = LoginResult(None)
+        else:
+            result = check_login(session, name, password)
+        if result.account is None:
+            sessions.note_failure(session, address)
         session.commit()
     return result
 
 
 async def logout(request: Request) -> Response:
     await checked_form(request)
-    request.session.clear()
+    await run_in_threadpool(sessions.end, request)
     return RedirectResponse("/login", 303)
 
 

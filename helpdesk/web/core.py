@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from helpdesk.accounts import find_account, password_stamp
+from helpdesk.accounts import find_account
 from helpdesk.settings import Settings
 from helpdesk.web.security import CSRF_FIELD, csrf_token
 from helpdesk.wib import wib_text
@@ -131,26 +131,17 @@ def render(
     return HTMLResponse(html, status_code=status_code)
 
 
-def log_in(request: Request, name: str, stamp: str) -> None:
-    """A fresh session for `name`: a new CSRF token too, so nothing from before carries over."""
-    request.session.clear()
-    request.session.update({"user": name, "stamp": stamp, "login_at": int(time.time())})
-    csrf_token(request)
-
-
 def current_officer(request: Request) -> Officer | None:
-    """The officer of this session, if the login is still valid (account enabled, same
-    password, within session_hours)."""
-    web = state(request)
-    name, stamp = request.session.get("user"), request.session.get("stamp")
-    login_at = request.session.get("login_at")
-    if not isinstance(name, str) or not isinstance(login_at, int):
+    """The officer of this request's server-side session (helpdesk/web/sessions.py), while
+    it lasts and the account is enabled."""
+    from helpdesk.web import sessions
+
+    login = sessions.current(request)
+    if login is None:
         return None
-    if time.time() - login_at > web.settings.web.session_hours * 3600:
-        return None
-    with Session(web.reader) as session:
-        account = find_account(session, name)
-    if account is None or account.disabled or password_stamp(account) != stamp:
+    with Session(state(request).reader) as session:
+        account = find_account(session, login.account)
+    if account is None or account.disabled:
         return None
     return Officer(account.name, account.role)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -146,3 +148,31 @@ def copy_seeded(source: Path, target: Path) -> WebDesk:
     """A fresh copy of the seeded helpdesk: seeding once keeps the tests quick."""
     shutil.copytree(source, target, dirs_exist_ok=True)
     return WebDesk(target)
+
+
+@contextmanager
+def served(app: Starlette) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on 127.0.0.1, on a free port: its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
