@@ -21,6 +21,7 @@ from helpdesk.commands.staff_accounts import staff_accounts
 from helpdesk.commands.tickets import tickets
 from helpdesk.commands.web import web
 from helpdesk.errors import ConfigError, HelpdeskError
+from helpdesk.library_logs import quiet_libraries
 
 
 @click.group()
@@ -40,9 +41,7 @@ def cli(ctx: click.Context, settings_path: str | None, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # Broken attachments are a verdict on the ticket, not a warning for the terminal.
-    for noisy in ("pypdf", "openpyxl", "docx", "mailparser"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    quiet_libraries()
     ctx.obj = CliContext(settings_path)
 
 

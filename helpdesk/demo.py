@@ -39,7 +39,10 @@ def demo_settings(folder: Path) -> Settings:
 def _fresh_folder(folder: Path) -> None:
     if folder.exists():
         if not (folder / _MARKER).exists():
-            raise FileExistsError(f"{folder} exists and is not a demo folder; choose --dir")
+            raise FileExistsError(
+                f"{folder} exists and is not a demo folder; nothing was changed. "
+                "Choose another --dir."
+            )
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / _MARKER).write_text("made by `helpdesk demo`; safe to delete\n")

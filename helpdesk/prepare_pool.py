@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from helpdesk.library_logs import quiet_libraries
 from helpdesk.mailbox import RawMessage
 from helpdesk.pipeline import Prepared, prepare
 from helpdesk.sandbox import apply_resource_limits
@@ -54,6 +55,7 @@ def _start_worker(settings: Settings, prepare_fn: PrepareFn) -> None:
     # Ctrl-C reaches the whole process group: the bot finishes the message in hand and
     # then stops its workers itself. (SIGTERM stays: the pool uses it to end workers.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_libraries()  # a forkserver worker starts without the bot's logging setup
     apply_resource_limits(WORKER_MEMORY_BYTES, WORKER_CPU_SECONDS)
 
 

@@ -5,33 +5,35 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# apt waits up to 10 minutes for a lock another apt holds (unattended upgrades on a fresh
+# machine) instead of failing.
 
 if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
   echo "Installing Dovecot (Debian package dovecot-imapd) for the IMAP tests..."
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq dovecot-imapd >/dev/null
 fi
 
 # PostgreSQL from Debian for the tests on PostgreSQL; the suite starts its own private
 # server (initdb into a temporary folder), so the package's own cluster is never used.
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   echo "Installing PostgreSQL (Debian package postgresql) for the PostgreSQL tests..."
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq postgresql >/dev/null
 fi
 
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ind; then
   # Scans and photos are read with Tesseract and its Indonesian data (issue 13).
   echo "Installing Tesseract (Debian packages tesseract-ocr, tesseract-ocr-ind) for OCR..."
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-ind >/dev/null
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq tesseract-ocr tesseract-ocr-ind >/dev/null
 fi
 
 if [ ! -x /usr/bin/chromium ]; then
   # The browser tests drive Debian's Chromium with Playwright (never `playwright install`).
   echo "Installing Chromium (Debian package chromium) for the browser tests..."
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -103,7 +103,10 @@ def demo(folder: Path) -> None:
     from helpdesk.demo import run_demo
 
     logging.getLogger("helpdesk").setLevel(logging.WARNING)
-    click.echo(run_demo(folder))
+    try:
+        click.echo(run_demo(folder))
+    except FileExistsError as exc:  # a folder of the user's own: left as it is
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command()
