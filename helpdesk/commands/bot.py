@@ -58,11 +58,27 @@ def _say_if_scans_are_not_read(settings: Settings) -> None:
 @pass_cli
 def check(ctx: CliContext, message: Path, as_json: bool) -> None:
     """Show what the bot would decide for MESSAGE.eml; changes nothing."""
+    from helpdesk.act import FLAGGED_NOTE
+    from helpdesk.errors import MessageParseError
     from helpdesk.pipeline import decide
     from parsers.message import parse_message
 
     settings = ctx.settings_or_defaults()
-    parsed = parse_message(message.read_bytes())
+    try:
+        parsed = parse_message(message.read_bytes())
+    except MessageParseError as exc:
+        if not as_json:
+            raise
+        # What the bot would do with it: a ticket flagged for staff, with this note.
+        problem = f"the message cannot be parsed: {exc}"
+        unreadable = {
+            "readable": False,
+            "problem": problem,
+            "ticket": "flagged for staff (no answer)",
+            "staff_note": f"{FLAGGED_NOTE} Rincian teknis: {problem}",
+        }
+        click.echo(json.dumps(unreadable, ensure_ascii=False, indent=2))
+        raise SystemExit(1) from exc
     decision = decide(parsed, settings)
     if ctx.has_settings_file() and not decision.automatic and not decision.ticket_ref:
         _note_resend(ctx, parsed.sender.address, decision)
