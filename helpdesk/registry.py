@@ -30,6 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
+from helpdesk.domain import OPEN_STATUSES
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Agency, Ticket, utcnow
 from parsers.fields import nip_problem
@@ -131,6 +132,7 @@ class ImportReport:
     unchanged: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
+    linked: tuple[str, ...] = ()  # open tickets whose sender the import made known
 
 
 @dataclass
@@ -559,7 +561,36 @@ def import_registry(session: Session, path: Path) -> ImportReport:
             unchanged.append(row.name)
     removed, kept = _remove_missing(session, list(existing.values()))
     session.flush()
-    return ImportReport(tuple(created), tuple(updated), tuple(unchanged), removed, kept)
+    linked = link_open_tickets(session)
+    return ImportReport(tuple(created), tuple(updated), tuple(unchanged), removed, kept, linked)
+
+
+def link_open_tickets(session: Session) -> tuple[str, ...]:
+    """Give open tickets of senders the registry did not know their agency now: a request
+    that came before its agency was registered finds its Administrator Agency. Their refs."""
+    query = select(Ticket).where(
+        col(Ticket.agency_id).is_(None),
+        col(Ticket.status).in_(OPEN_STATUSES),
+        Ticket.requester_address != "",
+    )
+    linked = []
+    for ticket in session.exec(query).all():
+        if link_agency(session, ticket):
+            linked.append(ticket.ref)
+    session.flush()
+    return tuple(linked)
+
+
+def link_agency(session: Session, ticket: Ticket) -> bool:
+    """Set the agency of a ticket that has none from its sender's address; True if found."""
+    if ticket.agency_id is not None or not ticket.requester_address:
+        return False
+    agency = find_agency(session, ticket.requester_address)
+    if agency is None:
+        return False
+    ticket.agency_id, ticket.sender_known = agency.id, True
+    session.add(ticket)
+    return True
 
 
 def _update(agency: Agency, columns: Mapping[str, str]) -> bool:

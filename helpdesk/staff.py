@@ -30,7 +30,7 @@ from helpdesk.models import (
     Ticket,
     utcnow,
 )
-from helpdesk.registry import admin_address, find_agency, known_addresses
+from helpdesk.registry import admin_address, find_agency, known_addresses, link_agency
 from helpdesk.search import move_texts
 from helpdesk.settings import Settings
 from helpdesk.sla_clock import restart_resolution, set_status
@@ -262,6 +262,7 @@ def resolve(
     """Close the ticket as done and tell whoever the SLA says must hear of it."""
     ticket = _open_ticket(session, ref)
     _check_outcome(ticket, outcome)
+    link_agency(session, ticket)  # its agency may have been registered since it opened
     files = tuple(_outgoing_file(path) for path in attach)
     set_status(ticket, TicketStatus.RESOLVED, staff.settings.sla)
     ticket.resolved_at = utcnow()

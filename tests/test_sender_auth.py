@@ -308,3 +308,42 @@ def test_admin_outcome_goes_to_a_requester_on_record(tmp_path: Path) -> None:
     ticket = _only_ticket(desk)
     assert ticket.needs_staff  # not verified: staff confirm, but the answer may go there
     assert _resolve(desk, ticket.ref) == ["pokja@dinkes.karawangkab.go.id"]
+
+
+def test_a_ticket_opened_before_its_agency_was_registered_finds_it_later(
+    tmp_path: Path,
+) -> None:
+    from helpdesk.registry import link_open_tickets
+
+    desk = Helpdesk(tmp_path)  # an empty registry
+    raw = sample("30-replacement-decree-missing-octet-stream.eml")
+    desk.receive(with_headers(raw, From="Sekretariat <sekretariat@dinkes.karawangkab.go.id>"))
+    desk.run_once()
+    ticket = _only_ticket(desk)
+    assert ticket.agency_id is None and not ticket.sender_known
+    with Session(desk.engine) as session:  # what `agencies import` adds, then its linking
+        session.add(
+            Agency(name="Dinas Kesehatan", domains=json.dumps(["dinkes.karawangkab.go.id"]),
+                   admin_name="Admin Dinkes", admin_email=ADMIN)
+        )  # fmt: skip
+        session.flush()
+        assert link_open_tickets(session) == (ticket.ref,)
+        session.commit()
+    linked = _only_ticket(desk)
+    assert linked.agency_id is not None and linked.sender_known
+    assert _resolve(desk, ticket.ref) == ["sekretariat@dinkes.karawangkab.go.id"]
+
+
+def test_resolving_links_an_agency_registered_since_the_ticket_opened(tmp_path: Path) -> None:
+    desk = Helpdesk(tmp_path)
+    raw = sample("32-additional-admin-complete.eml")
+    desk.receive(with_headers(raw, From="Orang Lain <orang.lain@gmail.com>"))
+    desk.run_once()
+    ticket = _only_ticket(desk)
+    with Session(desk.engine) as session:  # registered later, without any linking run
+        session.add(
+            Agency(name="Dinas Kesehatan", addresses=json.dumps(["orang.lain@gmail.com"]),
+                   admin_name="Admin Dinkes", admin_email=ADMIN)
+        )  # fmt: skip
+        session.commit()
+    assert _resolve(desk, ticket.ref) == ["orang.lain@gmail.com"]  # now on record

@@ -46,6 +46,8 @@ def _summary(report: ImportReport) -> str:
         f"{len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
     ]
+    if report.linked:
+        lines.append("Open tickets now linked to their agency: " + ", ".join(report.linked))
     if report.kept:
         lines.append(
             "Kept, because tickets refer to them (not in the file): " + ", ".join(report.kept)
