@@ -41,11 +41,27 @@ _MACHINE_SUBJECT = re.compile(
     r"|returned\s+mail|tidak\s+terkirim)\b",
     re.I,
 )
-_SYSTEM_LOCAL_PART = re.compile(
-    r"^(mailer-daemon|postmaster|owner-.+|.+-owner|.+-request|.+-bounces?(\+.*)?|bounce.*"
-    r"|no[-_.]?reply.*|do[-_.]?not[-_.]?reply.*|auto-?reply.*)$",
+# Phrases in a subject, anywhere, that only machines write: bounces and their warnings in
+# several languages, mailing-list loop alerts, complaint (feedback-loop) reports.
+_MACHINE_PHRASE = re.compile(
+    r"\b(delivery\s+(failure|failed|warning|notification)|(mail\s+)?could\s+not\s+be\s+"
+    r"delivered|undeliverable|non\s+remis|loop\s+alert|complaint\s+about\s+message\s+from"
+    r"|failure\s+notice|is\s+out\s+of\s+(the\s+)?office)\b|^\s*auto:",
     re.I,
 )
+_SYSTEM_LOCAL_PART = re.compile(
+    r"^(mailer-daemon|mail-?daemon|post_?master|owner-.+|.+-owner|.+-request"
+    r"|.+-bounces?(\+.*)?|bounces?.*|.*no[-_.]?reply.*|do[-_.]?not[-_.]?reply.*|auto-?reply.*"
+    # mail gateways and virus scanners that write their own notices
+    r"|imss|interscan|mailscanner|.*antivirus.*"
+    # newsletters and announcement senders
+    r"|e?news(letter)?s?|.*[-_.]newsflash|announce(ments?)?|marketing|promo(tions?)?)$",
+    re.I,
+)
+# A bounce address's domain: "101BN3c...@bounce.quris.net".
+_BOUNCE_DOMAIN = re.compile(r"^bounces?\.", re.I)
+# Where list and bulk software put the address that receives the bounces.
+_BOUNCE_HEADERS = ("return-path", "sender", "errors-to")
 
 
 def header_evidence(message: ParsedMessage) -> str | None:
@@ -71,12 +87,30 @@ def sender_evidence(message: ParsedMessage, settings: Settings) -> str | None:
         return "null Return-Path <> (a bounce or auto-reply)"
     if address and _SYSTEM_LOCAL_PART.match(address.rpartition("@")[0]):
         return f"machine sender {address}"
+    for name in _BOUNCE_HEADERS:
+        machine = _machine_address(message.header(name) or "")
+        if machine:
+            return f"{name.title()} is a machine's address {machine}"
     if address and address == settings.helpdesk.address:
         return "sent from our own helpdesk address (our own answer came back)"
     if is_own_message_id(message.message_id, settings):
         return "Message-ID is one of our own answers"
-    if _MACHINE_SUBJECT.match(message.subject):
+    if _MACHINE_SUBJECT.match(message.subject) or _MACHINE_PHRASE.search(message.subject):
         return f"subject of an automatic reply or bounce: {message.subject[:60]!r}"
+    return None
+
+
+def _machine_address(value: str) -> str | None:
+    """The address in a Return-Path/Sender/Errors-To value when a machine's: its local
+    part says so (MAILER-DAEMON@, bounces@, noreply@) or its domain is a bounce domain."""
+    from email.utils import parseaddr
+
+    address = parseaddr(value)[1].strip("<> ").lower()
+    local, _, domain = address.rpartition("@")
+    if not local:
+        return None
+    if _SYSTEM_LOCAL_PART.match(local) or _BOUNCE_DOMAIN.match(domain):
+        return address
     return None
 
 
