@@ -189,6 +189,8 @@ def queue_reply(act: Act) -> None:
         )
         return
     ticket = act.ticket
+    if act.decision.spam is not None and not act.joined:
+        return  # spam: a ticket for staff to look at in the Spam view, never an answer
     incomplete = act.answer_event == AnswerEvent.INCOMPLETE
     forms = _blank_forms_for(json.loads(ticket.missing)) if incomplete else ()
     if not valid_address(act.message.sender.address):
@@ -355,6 +357,7 @@ def _open(act: Act) -> None:
         reasons=json.dumps(d.shown_reasons),
         holds_credentials=d.holds_credentials,
         deadline=_stated_deadline(d),
+        spam=d.spam is not None,
     )
     agency = find_agency(act.session, m.sender.address) if m.sender.address else None
     ticket.agency_id, ticket.sender_known = (agency.id, True) if agency else (None, False)

@@ -114,6 +114,32 @@ def _machine_address(value: str) -> str | None:
     return None
 
 
+_SPAM_HEADERS = (
+    ("x-spam-flag", re.compile(r"^\s*yes\b", re.I)),
+    ("x-spam-status", re.compile(r"^\s*yes\b", re.I)),
+    ("x-spam", re.compile(r"^\s*yes\b", re.I)),
+    ("x-rspamd-action", re.compile(r"^\s*(reject|add header|rewrite subject)\b", re.I)),
+    ("x-spamd-result", re.compile(r"^\s*default:\s*true\b", re.I)),
+)
+
+
+def spam_evidence(message: ParsedMessage, settings: Settings) -> str | None:
+    """Why the receiving server judged the message spam, or None: its spam filter's
+    headers (SpamAssassin, rspamd), or a DMARC fail, in our own server's
+    Authentication-Results, for a domain whose policy is reject."""
+    for name, says_spam in _SPAM_HEADERS:
+        value = message.header(name)
+        if value and says_spam.search(value):
+            return f"{name}: {' '.join(value.split())[:60]}"
+    from parsers.authres import trusted_results
+
+    for result in trusted_results(message.headers, settings.helpdesk.authserv_id) or ():
+        if result.method == "dmarc" and result.result == "fail":
+            if result.get("policy.dmarc") == "reject" or result.get("p") == "reject":
+                return f"dmarc=fail for {result.get('header.from') or 'the From domain'} (p=reject)"
+    return None
+
+
 def is_own_message_id(message_id: str | None, settings: Settings) -> bool:
     """True for our answers' ids: `HD-2026-00042.<hex>.<hex>@<own domain>`."""
     return own_ref(message_id, settings) is not None

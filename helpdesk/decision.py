@@ -57,6 +57,8 @@ class Decision:
     # A permanent-failure DSN of one of our answers: whom it failed for, and that answer.
     bounced_recipients: tuple[str, ...] = ()
     bounced_message_id: str | None = None
+    # The receiving server judged it spam (the evidence): a ticket, but no answer.
+    spam: str | None = None
     reasons: list[str] = field(default_factory=list)  # English: `check --json`, the logs
     shown_reasons: list[str] = field(default_factory=list)  # the same, as staff read them
 
@@ -86,5 +88,6 @@ class Decision:
             "holds_credentials": self.holds_credentials,
             "sender_verified": self.sender_verified,
             "bounced_recipients": list(self.bounced_recipients),
+            "spam": self.spam,
             "reasons": list(self.reasons),
         }

@@ -421,6 +421,7 @@ def _tickets(session: Session, *, start: date, end: date) -> Iterator[Ticket]:
     query = (
         select(Ticket)
         .where(col(Ticket.created_at) >= lower, col(Ticket.created_at) < upper)
+        .where(col(Ticket.spam).is_(False))  # spam is no request to report on
         .order_by(col(Ticket.created_at), col(Ticket.id))
         .execution_options(yield_per=BATCH_SIZE)
     )

@@ -35,6 +35,7 @@ class Ticket(SQLModel, table=True):
     reasons: str = "[]"  # JSON list: why the bot decided as it did
     holds_credentials: bool = False
     needs_staff: bool = Field(default=False, index=True)
+    spam: bool = Field(default=False, index=True)  # the receiving server said spam: no answer
     staff_note: str = ""  # why staff must look (parse failure, spoofed follow-up, ...)
     linked_ref: str | None = None
     assignee: str | None = Field(default=None, index=True)  # staff member's name

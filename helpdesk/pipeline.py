@@ -53,6 +53,7 @@ from helpdesk.steps.extract_fields import extract_fields
 from helpdesk.steps.find_ticket_ref import find_ticket_ref
 from helpdesk.steps.inspect_attachments import inspect_attachments
 from helpdesk.steps.note_bounce import note_bounce
+from helpdesk.steps.note_spam import note_spam
 from helpdesk.steps.skip_automatic import skip_automatic
 from helpdesk.steps.strip_control_headers import strip_control_headers
 from helpdesk.steps.verify_sender import verify_sender
@@ -79,6 +80,7 @@ ActStep = Callable[[Act], None]
 DECIDE: tuple[DecideStep, ...] = (
     strip_control_headers,  # headers only our own answers may carry: gone before any read
     skip_automatic,  # robots: the steps after it leave an automatic message alone ...
+    note_spam,
     find_ticket_ref,
     note_bounce,  # ... but this one, which reads the DSNs of our answers
     verify_sender,

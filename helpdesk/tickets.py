@@ -169,6 +169,7 @@ class QueueFilter:
     overdue: bool = False
     limit: int | None = None
     open_only: bool = False  # without a status: leave out resolved and rejected tickets
+    spam: bool = False  # the Spam view: only what the receiving server judged spam
 
 
 def matching(query: _Query, queue: QueueFilter, now: datetime | None = None) -> _Query:
@@ -185,6 +186,7 @@ def matching(query: _Query, queue: QueueFilter, now: datetime | None = None) -> 
         )
     if queue.overdue:
         query = query.where(overdue_condition(now or utcnow()))
+    query = query.where(col(Ticket.spam).is_(queue.spam))
     if queue.open_only and not queue.status:
         query = query.where(col(Ticket.status).in_(OPEN_STATUSES))
     return query

@@ -35,6 +35,7 @@ def tickets() -> None:
 @click.option("--agency", help="Only agencies whose name contains this.")
 @click.option("--assignee", help="Only tickets assigned to this staff member.")
 @click.option("--overdue", is_flag=True, help="Only open tickets past their SLA target.")
+@click.option("--spam", is_flag=True, help="The Spam view: mail the receiving server judged spam.")
 @click.option(
     "--limit",
     type=click.IntRange(min=0),

@@ -94,6 +94,7 @@ def filter_from(request: Request) -> QueueFilter:
         assignee=(params.get("assignee") or "").strip()[:100] or None,
         overdue=params.get("overdue") == "1",
         open_only=params.get("closed") != "1",  # closed tickets only when asked for
+        spam=params.get("spam") == "1",
     )
 
 
@@ -110,6 +111,7 @@ def _link(queue: QueueFilter, **changes: Any) -> str:
         "assignee": queue.assignee,
         "overdue": "1" if queue.overdue else None,
         "closed": None if queue.open_only else "1",
+        "spam": "1" if queue.spam else None,
     } | changes
     query = urlencode({k: v for k, v in values.items() if v})
     return "/?" + query if query else "/"
