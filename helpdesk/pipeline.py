@@ -80,9 +80,9 @@ ActStep = Callable[[Act], None]
 DECIDE: tuple[DecideStep, ...] = (
     strip_control_headers,  # headers only our own answers may carry: gone before any read
     skip_automatic,  # robots: the steps after it leave an automatic message alone ...
-    note_spam,
     find_ticket_ref,
     note_bounce,  # ... but this one, which reads the DSNs of our answers
+    note_spam,  # the receiving server's spam verdict: a ticket, never an answer
     verify_sender,
     inspect_attachments,
     classify_kind,
