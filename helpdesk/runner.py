@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from helpdesk.backoff import backoff_delays
 from helpdesk.database import is_transient_error
-from helpdesk.errors import DatabaseUnavailableError, MailboxError
+from helpdesk.errors import DatabaseUnavailableError, MailboxError, MailboxLoginError
 from helpdesk.mailbox import Mailbox, open_mailbox
 from helpdesk.mailbox.cursors import DatabaseCursorStore
 from helpdesk.message_ids import load_secret
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # From this many messages in one run on, answers are sent while the rest is handled.
 SEND_DURING_RUN_AFTER = 4
+# Seconds between the tries of one run to open again a connection that was dropped.
+RECONNECT_PAUSES = (0.5, 2.0, 5.0)
 
 
 @dataclass
@@ -191,10 +193,25 @@ class Worker:
                 _add(report.sent, sender.finish())
         report.worker_crashes = self.pool.crashes - crashes
 
-    def run_once(self) -> RunReport:
-        """Handle all waiting mail, then send every due answer."""
+    def run_once(self, *, reconnect: bool = True) -> RunReport:
+        """Handle all waiting mail, then send every due answer. A connection the server
+        or the network drops is opened again a few times within the run, so the rest of
+        the mailbox is not left unread; a refused login is not retried. (run_forever
+        passes reconnect=False: it backs off between runs itself.)"""
         report = RunReport()
-        self.handle_waiting_mail(report)
+        for pause in (*(RECONNECT_PAUSES if reconnect else ()), None):
+            try:
+                self.handle_waiting_mail(report)
+                break
+            except MailboxLoginError:
+                raise
+            except MailboxError as exc:
+                if pause is None or self.stop_requested.is_set():
+                    raise
+                # What was handled is committed and marked; the rest is read again.
+                log.warning("mailbox unavailable (%s); reconnecting in %.1f s", exc, pause)
+                self.close_mailbox()
+                self._wait(self.stop_requested.wait, pause)
         _add(report.sent, send_due(self.engine, self.settings))
         self._log_run(report)
         return report
@@ -229,7 +246,7 @@ class Worker:
             try:
                 # Every wake-up re-reads the folder (UID > last, and UNSEEN): this is also
                 # the periodic safety-net sweep beside IDLE.
-                self.run_once()
+                self.run_once(reconnect=False)
                 delays = backoff_delays()
                 self._wait(self.mailbox.wait_for_mail, self._wait_seconds())
             except _StopWaiting:

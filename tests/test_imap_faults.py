@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from email import message_from_bytes
 from email.message import EmailMessage
 from pathlib import Path
@@ -367,3 +368,43 @@ def test_without_move_a_stop_between_copy_and_expunge_costs_no_ticket_and_no_mai
     assert all("\\Deleted" in flags for flags in left.values())  # none to be read again
     assert str(message_from_bytes(theirs)["Message-ID"]) in left  # never a plain EXPUNGE
     assert worker.run_once().fetched == 0
+
+
+def test_run_once_reconnects_when_the_connection_drops_and_reads_the_rest(
+    imap_account: ImapAccount,
+    smtp_server: SmtpRecorder,
+    sent_mail: list[EmailMessage],
+    tmp_path: Path,
+) -> None:
+    sent = [request(n) for n in range(6)]
+    for raw in sent:
+        imap_account.append(raw)
+    with TcpProxy(imap_account.host, imap_account.port) as proxy:
+        through_proxy = imap_account.settings(
+            processed_folder=DONE, host=proxy.host, port=proxy.port
+        )
+        desk = Helpdesk(
+            tmp_path,
+            mailbox={"source": "imap"},
+            imap=through_proxy.model_dump(),
+            smtp={"transport": "smtp", "host": smtp_server.host, "port": smtp_server.port},
+        )
+        worker = Worker(desk.settings, desk.engine, processes=0)
+        stored: list[str] = []
+
+        def drop_after_the_third(act: Any) -> None:
+            stored.append(act.message.message_id or "")
+            if len(stored) == 3:
+                for connection in proxy.connections:
+                    connection.close()  # a reset in the middle of the run
+
+        steps = (*worker.pipeline.act_steps, drop_after_the_third)
+        worker.pipeline = replace(worker.pipeline, act_steps=steps)
+        try:
+            report = worker.run_once()  # one run: no MailboxError, nothing left unread
+        finally:
+            worker.close()
+
+    assert len(proxy.connections) >= 2  # it opened a new connection within the run
+    assert report.handled >= len(sent)
+    assert_each_handled_once(imap_account, desk, sent_mail, sent)
