@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.decision import Decision
-from helpdesk.readings import inspected_files, request_text
+from helpdesk.readings import inspected_files
 from helpdesk.settings import Settings
 from parsers.fields import has_credentials
 from parsers.types import ParsedMessage
@@ -14,7 +14,7 @@ def detect_credentials(message: ParsedMessage, decision: Decision, settings: Set
     if decision.automatic:
         return
     # The whole body: a password quoted in the reply history is on the page all the same.
-    in_body = has_credentials(request_text(message)) or has_credentials(message.body_text)
+    in_body = has_credentials(f"{message.subject}\n{message.body_text}")
     files = [
         repr(item.filename)
         for item in inspected_files(message, settings)

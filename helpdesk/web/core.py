@@ -88,11 +88,6 @@ def state(request: Request) -> WebState:
     return web
 
 
-def wib(moment: datetime | str | None, with_time: bool = True) -> str:
-    """The pages' `wib` filter: helpdesk.wib.wib_text."""
-    return wib_text(moment, with_time)
-
-
 def make_templates() -> Environment:
     """Jinja2 for the pages: autoescaped (.html), and a missing variable is an error."""
     env = Environment(
@@ -103,7 +98,7 @@ def make_templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters |= {
-        "wib": wib,
+        "wib": wib_text,
         "status_name": status_name,
         "kind_name": kind_name,
         "history_name": history_name,

@@ -63,7 +63,7 @@ def current(request: Request, *, now: datetime | None = None) -> StaffSession | 
     if moment - row.created_at > timedelta(hours=settings.session_hours) or (
         moment - row.last_seen_at > timedelta(minutes=settings.idle_minutes)
     ):
-        end(request, reason_now=moment)
+        end(request, at=moment)
         return None
     if moment - row.last_seen_at > TOUCH_EVERY:
         with Session(web.engine) as session:
@@ -75,7 +75,7 @@ def current(request: Request, *, now: datetime | None = None) -> StaffSession | 
     return row
 
 
-def end(request: Request, *, reason_now: datetime | None = None) -> None:
+def end(request: Request, *, at: datetime | None = None) -> None:
     """End this request's session (log out): the token no longer opens anything."""
     token = request.session.get(COOKIE_KEY)
     request.session.clear()
@@ -84,7 +84,7 @@ def end(request: Request, *, reason_now: datetime | None = None) -> None:
     with Session(state(request).engine) as session:
         row = session.get(StaffSession, _key(token))
         if row is not None and row.ended_at is None:
-            row.ended_at = reason_now or utcnow()
+            row.ended_at = at or utcnow()
             session.add(row)
             session.commit()
 
