@@ -111,14 +111,18 @@ def read_clock(ticket: Ticket, sla: SlaSection, now: datetime) -> ClockReading |
     resolution; None for a closed ticket or one with no target."""
     if ticket.status not in OPEN_STATUSES:
         return None
-    office = office_of(sla)
     if ticket.first_answer_at is None and ticket.first_answer_due is not None:
-        left = office.between(now, ticket.first_answer_due)
-        text = f"jawaban pertama: {hours_left_text(left)}"
-        return ClockReading(text, left < 0, ticket.first_answer_due)
+        return _reading(office_of(sla), now, ticket.first_answer_due, "jawaban pertama: ")
     if ticket.resolution_due is None:
         return None
     if ticket.clock_stopped_at is not None:
         return ClockReading("jeda: menunggu pemohon", False, None)
-    left = office.between(now, ticket.resolution_due)
-    return ClockReading(hours_left_text(left), left < 0, ticket.resolution_due)
+    return _reading(office_of(sla), now, ticket.resolution_due, "")
+
+
+def _reading(office: OfficeHours, now: datetime, due: datetime, prefix: str) -> ClockReading:
+    # Late by the same rule as is_overdue (the due moment has passed), even when the
+    # office has been shut since and no working time has gone by.
+    late = due < now
+    left = office.between(now, due)
+    return ClockReading(prefix + hours_left_text(left, late=late), late, due)

@@ -113,10 +113,15 @@ def parse_office_hours(text: str) -> tuple[time, time]:
     return opens, closes
 
 
-def hours_left_text(hours: float) -> str:
-    """What the queue says of a clock: "sisa 3 jam kerja", "terlambat 2 jam kerja"."""
-    if hours >= 0:
+def hours_left_text(hours: float, *, late: bool | None = None) -> str:
+    """What the queue says of a clock: "sisa 3 jam kerja", "terlambat 2 jam kerja".
+    `late` (default: hours below zero) is for a due moment passed after office hours:
+    no working time has gone by since, and yet it is past."""
+    late = hours < 0 if late is None else late
+    if not late:
         return f"sisa {_amount(hours)} kerja"
+    if -hours < 1 / 60:
+        return "terlambat"
     return f"terlambat {_amount(-hours)} kerja"
 
 

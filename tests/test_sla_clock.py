@@ -139,3 +139,14 @@ def test_the_overdue_filter_agrees_with_each_tickets_clock(session: Session) -> 
     in_sql = set(session.exec(select(Ticket.subject).where(overdue_condition(now))).all())
     in_hand = {t.subject for t in tickets if is_overdue(t, now)}
     assert in_sql == in_hand == {"late", "unanswered"}
+
+
+def test_a_target_passed_after_office_hours_reads_late_as_the_overdue_mark_does() -> None:
+    ticket = opened("2026-12-07 08:00")  # problem_report: due Monday 16.00
+    ticket.first_answer_at = wib("2026-12-07 08:05")
+    evening = wib("2026-12-07 18:00")  # no working time since 16.00, but past it
+    reading = read_clock(ticket, SLA, evening)
+    assert reading is not None and reading.overdue and is_overdue(ticket, evening)
+    assert reading.text == "terlambat"
+    reading = read_clock(ticket, SLA, wib("2026-12-08 10:00"))
+    assert reading is not None and reading.text == "terlambat 2 jam kerja"
