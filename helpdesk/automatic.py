@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from email.utils import parseaddr
 
 from helpdesk.message_ids import LOOP_HEADER
 from helpdesk.settings import Settings
@@ -103,8 +104,6 @@ def sender_evidence(message: ParsedMessage, settings: Settings) -> str | None:
 def _machine_address(value: str) -> str | None:
     """The address in a Return-Path/Sender/Errors-To value when a machine's: its local
     part says so (MAILER-DAEMON@, bounces@, noreply@) or its domain is a bounce domain."""
-    from email.utils import parseaddr
-
     address = parseaddr(value)[1].strip("<> ").lower()
     local, _, domain = address.rpartition("@")
     if not local:

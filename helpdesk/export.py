@@ -31,7 +31,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
-from helpdesk.domain import CLOSED_STATUSES, AnswerEvent, Kind
+from helpdesk.domain import AnswerEvent, Kind
 from helpdesk.models import STATUSES, Agency, OutboxAnswer, Ticket
 from helpdesk.settings import Settings
 from helpdesk.sla_clock import is_overdue, office_of
@@ -42,7 +42,6 @@ from replies.names import KIND_NAMES, document_name, kind_name, outcome_name, st
 
 # Indonesia has kept UTC+7 for western Indonesia since 1964: a fixed offset needs no tzdata.
 BATCH_SIZE: Final = 1000
-CLOSED: Final = CLOSED_STATUSES
 CREDENTIALS_NOTE: Final = "(berisi kredensial, disamarkan)"
 DATETIME_FORMAT: Final = "dd/mm/yyyy hh:mm"
 DATE_FORMAT: Final = "dd/mm/yyyy"

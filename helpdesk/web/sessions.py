@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 
@@ -110,6 +110,4 @@ def address_refused(session: Session, address: str, *, now: datetime | None = No
 def note_failure(session: Session, address: str) -> None:
     """Count one failed login of `address` (and forget those older than a day)."""
     session.add(LoginFailure(address=address))
-    old = select(LoginFailure).where(col(LoginFailure.at) < utcnow() - timedelta(days=1))
-    for row in session.exec(old.limit(100)).all():
-        session.delete(row)
+    session.execute(delete(LoginFailure).where(col(LoginFailure.at) < utcnow() - timedelta(days=1)))
